@@ -1,0 +1,5 @@
+"""``python -m primes``: the command-line experiment (see :mod:`primes.cli`)."""
+
+from primes.cli import main
+
+raise SystemExit(main())

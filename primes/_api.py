@@ -1,0 +1,290 @@
+"""The public functions :func:`count` and :func:`is_prime`: input validation,
+conversion to the C kernels' element types, and the three execution modes."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Iterator, List, Optional, Union
+
+import numpy as np
+
+from . import _lib
+from ._threads import resolve_threads
+
+__all__ = ["MODES", "count", "is_prime"]
+
+#: The execution modes, in the order of the ``mode`` keyword's documentation.
+MODES = ("pthreads", "threading", "serial")
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+_UINT64_MAX = 2**64 - 1
+
+# Inputs that need converting are converted this many elements at a time, so
+# that counting a huge strided or byte-swapped array needs little extra memory.
+_BLOCK_ELEMENTS = 1 << 20
+# Python threads are only worth starting for this many elements each.
+_MIN_ELEMENTS_PER_THREAD = 1 << 15
+# Elements per ctypes call in "threading" mode when the caller does not say.
+_THREADING_CHUNK = 1 << 16
+
+
+def _check_mode(mode: object) -> str:
+    if not isinstance(mode, str) or mode not in MODES:
+        allowed = ", ".join(repr(m) for m in MODES)
+        raise ValueError(f"mode must be one of {allowed}; got {mode!r}")
+    return mode
+
+
+def _from_python_objects(a: Any) -> np.ndarray:
+    """Convert a sequence NumPy could not make an integer array of.
+
+    NumPy turns ``[-1, 2**64 - 1]`` into float64 (losing precision) and
+    ``[2**64]`` into object; here every element must be an integer in
+    [-2**63, 2**64).
+    """
+    try:
+        objects = np.asarray(a, dtype=object)
+    except ValueError as exc:
+        raise ValueError(f"cannot make an integer array of the input: {exc}") from exc
+    flat = objects.reshape(-1)
+    for item in flat:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, np.integer)):
+            raise TypeError(
+                "expected integers, got an element of type "
+                f"{type(item).__name__} ({item!r:.40})"
+            )
+    values: List[int] = [int(item) for item in flat]
+    low, high = min(values), max(values)
+    if low < _INT64_MIN or high > _UINT64_MAX:
+        bad = low if low < _INT64_MIN else high
+        raise OverflowError(f"Python int {bad} is outside the range of int64 and uint64")
+    if high <= _INT64_MAX:
+        return np.array(values, dtype=np.int64).reshape(objects.shape)
+    # Values on both sides of int64: negatives are never prime, and neither is 0,
+    # so mapping negatives to 0 keeps every answer while fitting uint64.
+    return np.array([max(v, 0) for v in values], dtype=np.uint64).reshape(objects.shape)
+
+
+def _as_integer_array(a: Any) -> np.ndarray:
+    """Return ``a`` as an integer ndarray (without copying an integer ndarray)."""
+    if isinstance(a, np.ndarray):
+        array = a
+    else:
+        try:
+            array = np.asarray(a)
+        except OverflowError as exc:
+            raise OverflowError(f"input is outside the range of int64 and uint64: {exc}") from exc
+        if array.dtype.kind in "fO" and not isinstance(a, np.generic):
+            if array.size == 0:
+                # np.asarray([]) is float64; an empty sequence holds no non-integers.
+                array = np.zeros(array.shape, dtype=np.int64)
+            else:
+                array = _from_python_objects(a)
+    kind = array.dtype.kind
+    if kind == "b":
+        raise TypeError("expected an array of integers, got dtype bool")
+    if kind not in "iu":
+        raise TypeError(f"expected an array of integers, got dtype {array.dtype}")
+    return array
+
+
+def _kernel_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """The C kernel element type that holds every value of ``dtype``."""
+    if dtype.itemsize <= 4:
+        return _lib.KERNEL_DTYPES["int32" if dtype.kind == "i" else "uint32"]
+    return _lib.KERNEL_DTYPES["int64" if dtype.kind == "i" else "uint64"]
+
+
+def _kernel_blocks(array: np.ndarray) -> Iterator[np.ndarray]:
+    """Yield 1-D, C-contiguous, native kernel-dtype blocks covering ``array`` in C order.
+
+    A native, aligned, C-contiguous int32/uint32/int64/uint64 array is yielded as
+    one view (no copy).  Anything else is converted ``_BLOCK_ELEMENTS`` at a time.
+    """
+    target = _kernel_dtype(array.dtype)
+    if array.dtype == target and array.flags.c_contiguous and array.flags.aligned:
+        yield array.reshape(-1)
+        return
+    if array.size == 0:
+        return
+    iterator = np.nditer(
+        array,
+        flags=["external_loop", "buffered", "zerosize_ok"],
+        op_flags=[["readonly"]],
+        op_dtypes=[target],
+        casting="safe",
+        buffersize=_BLOCK_ELEMENTS,
+        order="C",
+    )
+    for block in iterator:
+        yield np.ascontiguousarray(block)
+
+
+def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk: int) -> int:
+    """Run the single-thread kernel on chunks of ``values`` from ``threads`` Python threads.
+
+    Chunks are handed out from a shared counter; each is one ctypes call, which
+    releases the GIL while the C code runs.  Returns the number of primes.
+    """
+    size = values.size
+    chunks = -(-size // chunk)
+    workers = min(threads, chunks, max(1, size // _MIN_ELEMENTS_PER_THREAD))
+    lock = threading.Lock()
+    next_chunk = [0]
+    totals = [0] * workers
+    errors: List[BaseException] = []
+
+    def work(slot: int) -> None:
+        total = 0
+        try:
+            while not errors:
+                with lock:
+                    index = next_chunk[0]
+                    next_chunk[0] += 1
+                if index >= chunks:
+                    break
+                part = slice(index * chunk, min(size, (index + 1) * chunk))
+                if out is None:
+                    total += _lib.count_kernel(values[part], 1)
+                else:
+                    _lib.is_prime_kernel(values[part], out[part], 1)
+        except BaseException as exc:  # re-raised on the calling thread
+            errors.append(exc)
+        totals[slot] = total
+
+    helpers = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(1, workers)]
+    for helper in helpers:
+        helper.start()
+    work(0)
+    for helper in helpers:
+        helper.join()
+    if errors:
+        raise errors[0]
+    return sum(totals)
+
+
+def _run(values: np.ndarray, out: Optional[np.ndarray], mode: str, threads: int) -> int:
+    """Classify one kernel block in the given mode; return its prime count."""
+    if mode == "threading" and threads > 1 and values.size >= 2 * _MIN_ELEMENTS_PER_THREAD:
+        return _threaded(values, out, threads, _THREADING_CHUNK)
+    kernel_threads = threads if mode == "pthreads" else 1
+    if out is None:
+        return _lib.count_kernel(values, kernel_threads)
+    _lib.is_prime_kernel(values, out, kernel_threads)
+    return 0
+
+
+def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None) -> int:
+    """Count the prime elements of an integer array.
+
+    Parameters
+    ----------
+    a : array_like of integers
+        Any shape and any integer dtype (int8 to uint64, either byte order,
+        contiguous or not), or Python ints, lists, tuples or ``range``.  A
+        value that occurs several times is counted each time.  0, 1 and
+        negative values are not prime.
+    mode : {"pthreads", "threading", "serial"}, optional
+        ``"pthreads"`` (default): one C call that splits the work among POSIX
+        threads.  ``"threading"``: the array is cut into chunks run by a pool
+        of Python threads, one C call per chunk.  ``"serial"``: one C call on
+        the calling thread.  All modes give identical results.
+    threads : int, optional
+        Largest number of threads to use (``mode="serial"`` ignores it).
+        Default: :func:`primes.get_threads`, i.e. the ``set_threads`` block in
+        force, else the ``PRIMES_NUM_THREADS`` environment variable, else the
+        CPUs available to this process.  Small inputs use fewer threads.
+
+    Returns
+    -------
+    int
+        The number of prime elements.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` does not hold integers (floats, bools, strings, objects...).
+    OverflowError
+        If ``a`` holds Python ints outside the int64 and uint64 ranges.
+    ValueError
+        If ``mode`` or ``threads`` is invalid.
+
+    See Also
+    --------
+    is_prime : the element-wise mask.
+
+    Notes
+    -----
+    Native-order, C-contiguous int32, uint32, int64 and uint64 arrays reach the
+    C library without a copy; other inputs are converted a block at a time.
+    The test is deterministic and exact for every 64-bit value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import primes
+    >>> primes.count(np.arange(100))
+    25
+    >>> primes.count([2, 2, 4, -7, 2**61 - 1], mode="serial")
+    3
+    """
+    mode = _check_mode(mode)
+    nthreads = resolve_threads(threads)
+    array = _as_integer_array(a)
+    return sum(_run(block, None, mode, nthreads) for block in _kernel_blocks(array))
+
+
+def is_prime(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None) -> Union[np.ndarray, np.bool_]:
+    """Test each element of an integer array for primality.
+
+    Parameters
+    ----------
+    a : array_like of integers
+        As for :func:`count`.
+    mode : {"pthreads", "threading", "serial"}, optional
+        As for :func:`count`.
+    threads : int, optional
+        As for :func:`count`.
+
+    Returns
+    -------
+    ndarray of bool or numpy.bool_
+        True where the element is prime, with the shape of ``a`` (C order);
+        a ``numpy.bool_`` when ``a`` is a scalar.
+
+    Raises
+    ------
+    TypeError, OverflowError, ValueError
+        As for :func:`count`.
+
+    See Also
+    --------
+    count : the number of primes, without building the mask.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import primes
+    >>> a = np.arange(10)
+    >>> primes.is_prime(a)
+    array([False, False,  True,  True, False,  True, False,  True, False,
+           False])
+    >>> a[primes.is_prime(a)]
+    array([2, 3, 5, 7])
+    >>> bool(primes.is_prime(2**64 - 59))  # the largest 64-bit prime
+    True
+    """
+    mode = _check_mode(mode)
+    nthreads = resolve_threads(threads)
+    array = _as_integer_array(a)
+    out = np.empty(array.shape, dtype=np.bool_)
+    flat_out = out.reshape(-1)
+    start = 0
+    for block in _kernel_blocks(array):
+        stop = start + block.size
+        _run(block, flat_out[start:stop], mode, nthreads)
+        start = stop
+    if out.ndim == 0:
+        return out[()]  # type: ignore[no-any-return]
+    return out
