@@ -18,7 +18,7 @@ array([[ True, False],
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from . import _lib  # first: explains a missing compiled library (e.g. a source checkout)
-from ._api import MODES, count, is_prime
+from ._api import METHODS, MODES, count, is_prime
 from ._threads import get_threads, set_threads
 
 try:
@@ -26,4 +26,4 @@ try:
 except PackageNotFoundError:  # pragma: no cover - only without package metadata
     __version__ = "0+unknown"
 
-__all__ = ["MODES", "count", "is_prime", "get_threads", "set_threads", "__version__"]
+__all__ = ["METHODS", "MODES", "count", "is_prime", "get_threads", "set_threads", "__version__"]

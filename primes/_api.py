@@ -11,7 +11,10 @@ import numpy as np
 from . import _lib
 from ._threads import resolve_threads
 
-__all__ = ["MODES", "count", "is_prime"]
+__all__ = ["MODES", "METHODS", "count", "is_prime"]
+
+#: The engines, for the ``method`` keyword.
+METHODS = ("auto", "sieve", "test")
 
 #: The execution modes, in the order of the ``mode`` keyword's documentation.
 MODES = ("pthreads", "threading", "serial")
@@ -27,6 +30,13 @@ _BLOCK_ELEMENTS = 1 << 20
 _MIN_ELEMENTS_PER_THREAD = 1 << 15
 # Elements per ctypes call in "threading" mode when the caller does not say.
 _THREADING_CHUNK = 1 << 16
+
+
+def _check_method(method: object) -> int:
+    if not isinstance(method, str) or method not in _lib.METHODS:
+        allowed = ", ".join(repr(m) for m in _lib.METHODS)
+        raise ValueError(f"method must be one of {allowed}; got {method!r}")
+    return _lib.METHODS[method]
 
 
 def _check_mode(mode: object) -> str:
@@ -121,7 +131,7 @@ def _kernel_blocks(array: np.ndarray) -> Iterator[np.ndarray]:
         yield np.ascontiguousarray(block)
 
 
-def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk: int) -> int:
+def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk: int, method: int = 0) -> int:
     """Run the single-thread kernel on chunks of ``values`` from ``threads`` Python threads.
 
     Chunks are handed out from a shared counter; each is one ctypes call, which
@@ -146,9 +156,9 @@ def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk
                     break
                 part = slice(index * chunk, min(size, (index + 1) * chunk))
                 if out is None:
-                    total += _lib.count_kernel(values[part], 1)
+                    total += _lib.count_kernel(values[part], 1, method)
                 else:
-                    _lib.is_prime_kernel(values[part], out[part], 1)
+                    _lib.is_prime_kernel(values[part], out[part], 1, method)
         except BaseException as exc:  # re-raised on the calling thread
             errors.append(exc)
         totals[slot] = total
@@ -164,18 +174,18 @@ def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk
     return sum(totals)
 
 
-def _run(values: np.ndarray, out: Optional[np.ndarray], mode: str, threads: int) -> int:
+def _run(values: np.ndarray, out: Optional[np.ndarray], mode: str, threads: int, method: int) -> int:
     """Classify one kernel block in the given mode; return its prime count."""
     if mode == "threading" and threads > 1 and values.size >= 2 * _MIN_ELEMENTS_PER_THREAD:
-        return _threaded(values, out, threads, _THREADING_CHUNK)
+        return _threaded(values, out, threads, _THREADING_CHUNK, method)
     kernel_threads = threads if mode == "pthreads" else 1
     if out is None:
-        return _lib.count_kernel(values, kernel_threads)
-    _lib.is_prime_kernel(values, out, kernel_threads)
+        return _lib.count_kernel(values, kernel_threads, method)
+    _lib.is_prime_kernel(values, out, kernel_threads, method)
     return 0
 
 
-def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None) -> int:
+def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto") -> int:
     """Count the prime elements of an integer array.
 
     Parameters
@@ -195,6 +205,13 @@ def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None) -> i
         Default: :func:`primes.get_threads`, i.e. the ``set_threads`` block in
         force, else the ``PRIMES_NUM_THREADS`` environment variable, else the
         CPUs available to this process.  Small inputs use fewer threads.
+    method : {"auto", "sieve", "test"}, optional
+        The engine.  ``"auto"`` (default) lets a cost model choose per call
+        and per chunk from the size and the values' range: a segmented sieve
+        where the values lie close together (``np.arange``, sorted data,
+        dense ranges), the per-element deterministic test otherwise.
+        ``"sieve"`` and ``"test"`` force one; values of 2**32 and above are
+        always tested.  All methods give identical results.
 
     Returns
     -------
@@ -208,7 +225,7 @@ def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None) -> i
     OverflowError
         If ``a`` holds Python ints outside the int64 and uint64 ranges.
     ValueError
-        If ``mode`` or ``threads`` is invalid.
+        If ``mode``, ``threads`` or ``method`` is invalid.
 
     See Also
     --------
@@ -230,12 +247,15 @@ def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None) -> i
     3
     """
     mode = _check_mode(mode)
+    engine = _check_method(method)
     nthreads = resolve_threads(threads)
     array = _as_integer_array(a)
-    return sum(_run(block, None, mode, nthreads) for block in _kernel_blocks(array))
+    return sum(_run(block, None, mode, nthreads, engine) for block in _kernel_blocks(array))
 
 
-def is_prime(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None) -> Union[np.ndarray, np.bool_]:
+def is_prime(
+    a: Any, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+) -> Union[np.ndarray, np.bool_]:
     """Test each element of an integer array for primality.
 
     Parameters
@@ -245,6 +265,8 @@ def is_prime(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None) -
     mode : {"pthreads", "threading", "serial"}, optional
         As for :func:`count`.
     threads : int, optional
+        As for :func:`count`.
+    method : {"auto", "sieve", "test"}, optional
         As for :func:`count`.
 
     Returns
@@ -276,6 +298,7 @@ def is_prime(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None) -
     True
     """
     mode = _check_mode(mode)
+    engine = _check_method(method)
     nthreads = resolve_threads(threads)
     array = _as_integer_array(a)
     out = np.empty(array.shape, dtype=np.bool_)
@@ -283,7 +306,7 @@ def is_prime(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None) -
     start = 0
     for block in _kernel_blocks(array):
         stop = start + block.size
-        _run(block, flat_out[start:stop], mode, nthreads)
+        _run(block, flat_out[start:stop], mode, nthreads, engine)
         start = stop
     if out.ndim == 0:
         return out[()]  # type: ignore[no-any-return]

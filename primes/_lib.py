@@ -16,13 +16,16 @@ from typing import Any, Callable, Dict
 import numpy as np
 from numpy.ctypeslib import ndpointer
 
-__all__ = ["LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "check_status", "count_kernel", "is_prime_kernel"]
+__all__ = ["LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "METHODS", "check_status", "count_kernel", "is_prime_kernel"]
 
 #: The ABI version this module was written for (PRIMES_ABI_VERSION in primes.h).
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 # Status codes from primes.h.
-_OK, _ENOMEM, _ETHREAD, _EINVAL = 0, 1, 2, 3
+_OK, _ENOMEM, _ETHREAD, _EINVAL, _ECANCELLED = 0, 1, 2, 3, 4
+
+#: The engines, by the ``method`` keyword: PRIMES_METHOD_* in primes.h.
+METHODS: Dict[str, int] = {"auto": 0, "sieve": 1, "test": 2}
 
 _LIBRARY_NAME = "libprimes.so"
 
@@ -45,13 +48,15 @@ def _in_array(dtype: np.dtype[Any]) -> Any:
 _OUT_BOOL = ndpointer(dtype=np.bool_, ndim=1, flags=_OUT_FLAGS)
 _SIZE = ctypes.c_size_t
 _THREADS = ctypes.c_int
+_METHOD = ctypes.c_int
+_CANCEL = ctypes.POINTER(ctypes.c_int)
 _COUNT_OUT = ctypes.POINTER(ctypes.c_uint64)
 
 # Every C function: name -> (restype, argtypes).
 _SIGNATURES: Dict[str, Any] = {"primes_abi_version": (ctypes.c_int, [])}
 for _suffix, _dtype in KERNEL_DTYPES.items():
-    _SIGNATURES["primes_count_" + _suffix] = (ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _COUNT_OUT])
-    _SIGNATURES["primes_is_prime_" + _suffix] = (ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _OUT_BOOL])
+    _SIGNATURES["primes_count_" + _suffix] = (ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CANCEL, _COUNT_OUT])
+    _SIGNATURES["primes_is_prime_" + _suffix] = (ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CANCEL, _OUT_BOOL])
 
 
 def _locate() -> str:
@@ -101,6 +106,8 @@ def check_status(status: int, function: str) -> None:
         raise RuntimeError(f"{function}: a worker thread could not be started")
     if status == _EINVAL:
         raise ValueError(f"{function}: invalid argument passed to the C library")
+    if status == _ECANCELLED:
+        raise KeyboardInterrupt(f"{function}: cancelled")
     raise RuntimeError(f"{function}: unexpected status {status} from the C library")
 
 
@@ -113,14 +120,21 @@ _COUNT = _bind("primes_count_")
 _IS_PRIME = _bind("primes_is_prime_")
 
 
-def count_kernel(values: np.ndarray, threads: int) -> int:
-    """Count primes in a 1-D, C-contiguous, native-order kernel-dtype array."""
+def count_kernel(values: np.ndarray, threads: int, method: int = 0, cancel: Any = None) -> int:
+    """Count primes in a 1-D, C-contiguous, native-order kernel-dtype array.
+
+    ``method`` is a value of :data:`METHODS`; ``cancel`` is None or a
+    ``ctypes.c_int`` that another thread may set to stop the call.
+    """
     result = ctypes.c_uint64(0)
-    check_status(_COUNT[values.dtype.name](values, values.size, threads, ctypes.byref(result)), "count")
+    flag = None if cancel is None else ctypes.byref(cancel)
+    status = _COUNT[values.dtype.name](values, values.size, threads, method, flag, ctypes.byref(result))
+    check_status(status, "count")
     return int(result.value)
 
 
-def is_prime_kernel(values: np.ndarray, out: np.ndarray, threads: int) -> None:
+def is_prime_kernel(values: np.ndarray, out: np.ndarray, threads: int, method: int = 0, cancel: Any = None) -> None:
     """Fill the bool array ``out`` (same length as ``values``) with the primality mask."""
-    check_status(_IS_PRIME[values.dtype.name](values, values.size, threads, out), "is_prime")
+    flag = None if cancel is None else ctypes.byref(cancel)
+    check_status(_IS_PRIME[values.dtype.name](values, values.size, threads, method, flag, out), "is_prime")
 

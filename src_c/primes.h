@@ -27,10 +27,11 @@
  *   so any number of calls may run concurrently from different threads, as
  *   long as their output buffers do not overlap.
  *
- * Cost: one deterministic Miller-Rabin test per element that survives trial
- * division by the primes below 64; roughly 0.1-1 microsecond per element on
- * one core of a 2020s x86-64 machine (prime elements and elements near 2^64
- * cost the most).  The call is linear in n and needs O(threads) extra memory.
+ * Cost, on one core of a 2020s x86-64 machine: about 1 ns per element of a
+ * range such as 0..n-1 (the sieve); about 10-20 ns per random 32-bit element
+ * and 50-100 ns per random 64-bit element (the test; a prime costs the most:
+ * about 100 ns below 2^32 and 2 us near 2^64).  Extra memory: 64 KiB per
+ * thread, plus the bucketed sieve's 8 bytes per element when it is chosen.
  */
 #ifndef PRIMES_H
 #define PRIMES_H
@@ -50,39 +51,65 @@ extern "C" {
 
 /* Incremented whenever a signature or a status code changes.  Callers check
  * it against the version they were written for before calling anything. */
-#define PRIMES_ABI_VERSION 1
+#define PRIMES_ABI_VERSION 2
 
 /* Status codes. */
 #define PRIMES_OK 0        /* success */
 #define PRIMES_ENOMEM 1    /* an allocation failed */
 #define PRIMES_ETHREAD 2   /* a worker thread could not be started */
-#define PRIMES_EINVAL 3    /* an invalid argument (NULL pointer, threads < 1) */
+#define PRIMES_EINVAL 3    /* an invalid argument (NULL pointer, threads < 1, bad method) */
+#define PRIMES_ECANCELLED 4 /* *cancel became nonzero during the call */
+
+/* Engines, for the `method` argument (see src_c/README.md). */
+#define PRIMES_METHOD_AUTO 0  /* the planner chooses per call and per chunk */
+#define PRIMES_METHOD_SIEVE 1 /* sieve every value below 2^32 (others: the test) */
+#define PRIMES_METHOD_TEST 2  /* the per-element deterministic test */
 
 /* Returns PRIMES_ABI_VERSION as compiled into the library. */
 PRIMES_API int primes_abi_version(void);
 
 /*
- * primes_count_<type>(a, n, threads, count)
+ * primes_count_<type>(a, n, threads, method, cancel, count)
  *
  * Stores in *count the number of elements of a[0], ..., a[n-1] that are
  * prime.  `count` must not be NULL.  For n == 0 it stores 0.
+ *
+ * method: PRIMES_METHOD_AUTO, _SIEVE or _TEST.  All give identical results;
+ *   only the time and the extra memory differ.  AUTO sieves a window per chunk
+ *   when the chunk's values lie close together (np.arange, sorted data), and
+ *   sieves segment by segment, with the elements grouped by segment, when the
+ *   values below 2^32 are dense in their range but unordered (extra memory:
+ *   8 bytes per element below 2^32); otherwise it tests each element.  SIEVE
+ *   forces a sieve for every value below 2^32: a sieve of larger values would
+ *   need every prime below 2^32, so they are always tested.
+ * cancel: NULL, or a flag that another thread may set to nonzero while the
+ *   call runs; the call then stops at the next chunk boundary (within
+ *   milliseconds) and returns PRIMES_ECANCELLED.  It is read, never written.
  */
-PRIMES_API int primes_count_int32(const int32_t *a, size_t n, int threads, uint64_t *count);
-PRIMES_API int primes_count_uint32(const uint32_t *a, size_t n, int threads, uint64_t *count);
-PRIMES_API int primes_count_int64(const int64_t *a, size_t n, int threads, uint64_t *count);
-PRIMES_API int primes_count_uint64(const uint64_t *a, size_t n, int threads, uint64_t *count);
+PRIMES_API int primes_count_int32(const int32_t *a, size_t n, int threads, int method,
+                                 const int *cancel, uint64_t *count);
+PRIMES_API int primes_count_uint32(const uint32_t *a, size_t n, int threads, int method,
+                                 const int *cancel, uint64_t *count);
+PRIMES_API int primes_count_int64(const int64_t *a, size_t n, int threads, int method,
+                                 const int *cancel, uint64_t *count);
+PRIMES_API int primes_count_uint64(const uint64_t *a, size_t n, int threads, int method,
+                                 const int *cancel, uint64_t *count);
 
 /*
- * primes_is_prime_<type>(a, n, threads, out)
+ * primes_is_prime_<type>(a, n, threads, method, cancel, out)
  *
  * Sets out[i] = 1 if a[i] is prime and out[i] = 0 otherwise, for
  * 0 <= i < n.  `out` holds n bytes (a NumPy bool array) and must not
- * overlap `a`.
+ * overlap `a`.  method and cancel: as for primes_count_<type>.
  */
-PRIMES_API int primes_is_prime_int32(const int32_t *a, size_t n, int threads, uint8_t *out);
-PRIMES_API int primes_is_prime_uint32(const uint32_t *a, size_t n, int threads, uint8_t *out);
-PRIMES_API int primes_is_prime_int64(const int64_t *a, size_t n, int threads, uint8_t *out);
-PRIMES_API int primes_is_prime_uint64(const uint64_t *a, size_t n, int threads, uint8_t *out);
+PRIMES_API int primes_is_prime_int32(const int32_t *a, size_t n, int threads, int method,
+                                    const int *cancel, uint8_t *out);
+PRIMES_API int primes_is_prime_uint32(const uint32_t *a, size_t n, int threads, int method,
+                                    const int *cancel, uint8_t *out);
+PRIMES_API int primes_is_prime_int64(const int64_t *a, size_t n, int threads, int method,
+                                    const int *cancel, uint8_t *out);
+PRIMES_API int primes_is_prime_uint64(const uint64_t *a, size_t n, int threads, int method,
+                                    const int *cancel, uint8_t *out);
 
 #ifdef __cplusplus
 }
