@@ -71,6 +71,15 @@ def main(path):
     for i in range(0, len(odd), 12):
         out.append("    " + ", ".join(str(p) for p in odd[i : i + 12]) + ",")
     out.append("};\n")
+    period = 3 * 5 * 7 * 11 * 13
+    pattern = bytes(1 if all((2 * i + 1) % p for p in (3, 5, 7, 11, 13)) else 0 for i in range(period))
+    out.append(f"#define PRESIEVE_PERIOD {period}u /* 3*5*7*11*13 */")
+    out.append("/* Byte i is 1 when 2i + 1 has no factor 3, 5, 7, 11 or 13: the start of every")
+    out.append(" * window sieve, copied instead of crossing off those primes' multiples. */")
+    out.append("static const uint8_t presieve_pattern[PRESIEVE_PERIOD] = {")
+    for i in range(0, period, 40):
+        out.append("    " + ",".join(str(b) for b in pattern[i : i + 40]) + ",")
+    out.append("};\n")
     out.append(f"#define SPSP2_COUNT {len(spsp)}")
     out.append("/* The odd composites below 2^32 that pass the strong test to base 2, sorted. */")
     out.append(f"static const uint32_t spsp2_below_2_32[SPSP2_COUNT] = {{")

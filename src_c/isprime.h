@@ -18,6 +18,7 @@
 #ifndef PRIMES_ISPRIME_H
 #define PRIMES_ISPRIME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tables.h"
@@ -33,11 +34,11 @@ static inline int small_table_is_prime(uint32_t n) /* n < SMALL_LIMIT */
 }
 
 /* Divisibility by a constant compiles to a multiplication and a comparison. */
-#define HAS_FACTOR_BELOW_54(n)                                                        \
-    ((n) % 3 == 0 || (n) % 5 == 0 || (n) % 7 == 0 || (n) % 11 == 0 || (n) % 13 == 0 \
-     || (n) % 17 == 0 || (n) % 19 == 0 || (n) % 23 == 0 || (n) % 29 == 0           \
-     || (n) % 31 == 0 || (n) % 37 == 0 || (n) % 41 == 0 || (n) % 43 == 0           \
-     || (n) % 47 == 0 || (n) % 53 == 0)
+#define HAS_FACTOR_BELOW_54(n)                                                             \
+    (((n) % 3 == 0) | ((n) % 5 == 0) | ((n) % 7 == 0) | ((n) % 11 == 0) | ((n) % 13 == 0) \
+     | ((n) % 17 == 0) | ((n) % 19 == 0) | ((n) % 23 == 0) | ((n) % 29 == 0)             \
+     | ((n) % 31 == 0) | ((n) % 37 == 0) | ((n) % 41 == 0) | ((n) % 43 == 0)             \
+     | ((n) % 47 == 0) | ((n) % 53 == 0))
 
 /* ---- 32-bit Montgomery arithmetic, R = 2^32, odd n < 2^32 ---- */
 
@@ -58,7 +59,8 @@ static inline uint32_t mont32_reduce(uint64_t t, uint32_t n, uint32_t n_inv)
     uint32_t m = (uint32_t)t * n_inv;
     uint32_t t_hi = (uint32_t)(t >> 32);
     uint32_t mn_hi = (uint32_t)(((uint64_t)m * n) >> 32);
-    return t_hi >= mn_hi ? t_hi - mn_hi : t_hi - mn_hi + n;
+    /* Branch-free: the comparison is a coin toss that a branch would mispredict. */
+    return t_hi - mn_hi + (n & (0u - (uint32_t)(t_hi < mn_hi)));
 }
 
 static inline uint32_t mont32_square(uint32_t a, uint32_t n, uint32_t n_inv)
@@ -70,7 +72,7 @@ static inline uint32_t mont32_square(uint32_t a, uint32_t n, uint32_t n_inv)
 static inline uint32_t double_mod32(uint32_t x, uint32_t n)
 {
     uint64_t y = (uint64_t)x << 1;
-    return (uint32_t)(y >= n ? y - n : y);
+    return (uint32_t)(y - ((uint64_t)n & (0 - (uint64_t)(y >= n))));
 }
 
 /* Strong probable-prime test to base 2 of odd n > 2. */
@@ -142,7 +144,7 @@ static inline uint64_t mont64_reduce(primes_u128 t, uint64_t n, uint64_t n_inv)
     uint64_t m = (uint64_t)t * n_inv;
     uint64_t t_hi = (uint64_t)(t >> 64);
     uint64_t mn_hi = (uint64_t)(((primes_u128)m * n) >> 64);
-    return t_hi >= mn_hi ? t_hi - mn_hi : t_hi - mn_hi + n;
+    return t_hi - mn_hi + (n & (0 - (uint64_t)(t_hi < mn_hi)));
 }
 
 static inline uint64_t mont64_mul(uint64_t a, uint64_t b, uint64_t n, uint64_t n_inv)
@@ -152,9 +154,10 @@ static inline uint64_t mont64_mul(uint64_t a, uint64_t b, uint64_t n, uint64_t n
 
 static inline uint64_t double_mod64(uint64_t x, uint64_t n)
 {
-    /* x < n < 2^64: 2x may carry out of 64 bits; either way 2x - n is right. */
-    uint64_t y = x << 1;
-    return (x >> 63) || y >= n ? y - n : y;
+    /* x < n < 2^64, so 2x may not fit in 64 bits: compare x with n - x instead
+     * (2x >= n exactly when x >= n - x), and 2x - n = x - (n - x). */
+    uint64_t rest = n - x;
+    return x >= rest ? x - rest : x + x;
 }
 
 struct mont64 {
@@ -162,16 +165,36 @@ struct mont64 {
     int s;
 };
 
-static inline void mont64_setup(struct mont64 *m, uint64_t n)
+/* Everything a base-2 test needs; mont64_setup_r2 adds R^2 mod n (a 128-bit
+ * division), which only other bases need. */
+static inline void mont64_setup_base2(struct mont64 *m, uint64_t n)
 {
     m->n = n;
     m->n_inv = mont64_inverse(n);
     m->one = (0 - n) % n; /* 2^64 mod n */
     m->minus_one = n - m->one;
-    m->r2 = (uint64_t)(((primes_u128)m->one * m->one) % n);
     m->d = n - 1;
     m->s = __builtin_ctzll(m->d);
     m->d >>= m->s;
+}
+
+static inline void mont64_setup_r2(struct mont64 *m)
+{
+    m->r2 = (uint64_t)(((primes_u128)m->one * m->one) % m->n);
+}
+
+static inline void mont64_setup(struct mont64 *m, uint64_t n)
+{
+    mont64_setup_base2(m, n);
+    mont64_setup_r2(m);
+}
+
+/* a if bit is 1, else b, without a branch (the bits of an exponent are
+ * unpredictable). */
+static inline uint64_t select64(uint64_t bit, uint64_t a, uint64_t b)
+{
+    uint64_t mask = 0 - bit;
+    return (a & mask) | (b & ~mask);
 }
 
 /* The tail of a strong test: x = b^d in Montgomery form. */
@@ -228,6 +251,179 @@ static inline int is_prime_above_2_32(uint64_t n) /* n >= 2^32 */
         if (!sprp64(&m, more_bases[i]))
             return 0;
     return 1;
+}
+
+/* ---- batches: several independent tests interleaved ------------------------
+ *
+ * A modular exponentiation is a chain of dependent multiplications, so one
+ * test at a time leaves the multiplier idle most of the time.  The batch
+ * functions run LANES tests side by side (the same number of steps in each
+ * lane: leading zero bits of the exponent square the Montgomery one, which
+ * stays one), which the CPU overlaps. */
+#define LANES 4
+
+/* Base-2 strong tests of LANES odd numbers in [2^16, 2^32). */
+static inline void sprp2_32_lanes(const uint32_t *n, int *pass)
+{
+    uint32_t n_inv[LANES], one[LANES], d[LANES], x[LANES], bits = 0;
+    int s[LANES];
+    for (int k = 0; k < LANES; k++) {
+        n_inv[k] = mont32_inverse(n[k]);
+        one[k] = (uint32_t)((UINT64_C(1) << 32) % n[k]);
+        d[k] = n[k] - 1;
+        s[k] = __builtin_ctz(d[k]);
+        d[k] >>= s[k];
+        bits |= d[k];
+        x[k] = one[k];
+    }
+    for (int bit = 31 - __builtin_clz(bits); bit >= 0; bit--) {
+        for (int k = 0; k < LANES; k++) {
+            uint32_t y = mont32_square(x[k], n[k], n_inv[k]);
+            uint32_t z = double_mod32(y, n[k]);
+            x[k] = (uint32_t)select64((d[k] >> bit) & 1u, z, y);
+        }
+    }
+    for (int k = 0; k < LANES; k++) {
+        uint32_t minus_one = n[k] - one[k];
+        int ok = x[k] == one[k] || x[k] == minus_one;
+        for (int i = 1; i < s[k] && !ok; i++) {
+            x[k] = mont32_square(x[k], n[k], n_inv[k]);
+            if (x[k] == minus_one)
+                ok = 1;
+            else if (x[k] == one[k])
+                break;
+        }
+        pass[k] = ok;
+    }
+}
+
+/* Strong tests of LANES (number, base) pairs, numbers odd and >= 2^32; a
+ * base of 2 is done by doublings. */
+static inline void sprp64_lanes(const struct mont64 *const *m, const uint64_t *base, int *pass)
+{
+    uint64_t b[LANES], x[LANES], bits = 0;
+    for (int k = 0; k < LANES; k++) {
+        uint64_t r = base[k] % m[k]->n;
+        b[k] = mont64_mul(r, m[k]->r2, m[k]->n, m[k]->n_inv);
+        x[k] = m[k]->one;
+        bits |= m[k]->d;
+    }
+    for (int bit = 63 - __builtin_clzll(bits); bit >= 0; bit--) {
+        for (int k = 0; k < LANES; k++) {
+            uint64_t y = mont64_mul(x[k], x[k], m[k]->n, m[k]->n_inv);
+            uint64_t z = mont64_mul(y, b[k], m[k]->n, m[k]->n_inv);
+            x[k] = select64((m[k]->d >> bit) & 1u, z, y);
+        }
+    }
+    for (int k = 0; k < LANES; k++)
+        pass[k] = b[k] == 0 || sprp64_finish(m[k], x[k]);
+}
+
+static inline void sprp64_base2_lanes(const struct mont64 *m, int *pass)
+{
+    uint64_t x[LANES], bits = 0;
+    for (int k = 0; k < LANES; k++) {
+        x[k] = m[k].one;
+        bits |= m[k].d;
+    }
+    for (int bit = 63 - __builtin_clzll(bits); bit >= 0; bit--) {
+        for (int k = 0; k < LANES; k++) {
+            uint64_t y = mont64_mul(x[k], x[k], m[k].n, m[k].n_inv);
+            uint64_t z = double_mod64(y, m[k].n);
+            x[k] = select64((m[k].d >> bit) & 1u, z, y);
+        }
+    }
+    for (int k = 0; k < LANES; k++)
+        pass[k] = sprp64_finish(&m[k], x[k]);
+}
+
+/* Trial division of n >= 2^32 by 3..47 through two 32-bit remainders. */
+static inline int has_small_factor_64(uint64_t n)
+{
+    uint32_t r1 = (uint32_t)(n % 111546435u);  /* 3*5*7*11*13*17*19*23 */
+    uint32_t r2 = (uint32_t)(n % 2756205443u); /* 29*31*37*41*43*47 */
+    /* | rather than ||: no branches, which random input would mispredict. */
+    return (r1 % 3 == 0) | (r1 % 5 == 0) | (r1 % 7 == 0) | (r1 % 11 == 0) | (r1 % 13 == 0)
+        | (r1 % 17 == 0) | (r1 % 19 == 0) | (r1 % 23 == 0) | (r2 % 29 == 0) | (r2 % 31 == 0)
+        | (r2 % 37 == 0) | (r2 % 41 == 0) | (r2 % 43 == 0) | (r2 % 47 == 0);
+}
+
+#define BATCH 256
+
+/* res[k] = 1 if v[k] is prime, else 0, for k < count <= BATCH: the cheap
+ * checks first, then the strong tests of the survivors in lanes. */
+static void classify_batch(const uint64_t *v, size_t count, uint8_t *res)
+{
+    uint32_t small[BATCH + LANES];
+    uint16_t small_at[BATCH];
+    struct mont64 large[BATCH + LANES];
+    uint16_t large_at[BATCH];
+    size_t n_small = 0, n_large = 0;
+
+    for (size_t k = 0; k < count; k++) {
+        uint64_t x = v[k];
+        res[k] = 0;
+        if (x < SMALL_LIMIT) {
+            res[k] = (uint8_t)small_table_is_prime((uint32_t)x);
+        } else if (!(x & 1u)) {
+        } else if (x <= UINT32_MAX) {
+            uint32_t y = (uint32_t)x;
+            if (!HAS_FACTOR_BELOW_54(y)) {
+                small[n_small] = y;
+                small_at[n_small++] = (uint16_t)k;
+            }
+        } else if (!has_small_factor_64(x)) {
+            large_at[n_large] = (uint16_t)k;
+            mont64_setup_base2(&large[n_large++], x);
+        }
+    }
+
+    /* Pad to whole groups of lanes with a known prime; its results are unused. */
+    for (size_t k = n_small; k % LANES; k++)
+        small[k] = 4294967291u;
+    for (size_t k = 0; k < n_small; k += LANES) {
+        int pass[LANES];
+        sprp2_32_lanes(&small[k], pass);
+        for (size_t j = 0; j < LANES && k + j < n_small; j++)
+            res[small_at[k + j]] = (uint8_t)(pass[j] && !is_spsp2_below_2_32(small[k + j]));
+    }
+
+    for (size_t k = n_large; k % LANES; k++)
+        mont64_setup_base2(&large[k], UINT64_C(18446744073709551557)); /* 2^64 - 59, prime */
+    /* Base 2 rejects almost every composite; the survivors (nearly all prime)
+     * take the six other bases, as (number, base) pairs spread over lanes. */
+    static const uint64_t more_bases[6] = {325, 9375, 28178, 450775, 9780504, 1795265022};
+    const struct mont64 *pair_m[6 * BATCH + LANES];
+    uint64_t pair_base[6 * BATCH + LANES];
+    uint16_t pair_at[6 * BATCH + LANES];
+    size_t pairs = 0;
+    for (size_t k = 0; k < n_large; k += LANES) {
+        int pass[LANES];
+        sprp64_base2_lanes(&large[k], pass);
+        for (size_t j = 0; j < LANES && k + j < n_large; j++) {
+            if (!pass[j])
+                continue;
+            res[large_at[k + j]] = 1;
+            mont64_setup_r2(&large[k + j]);
+            for (int b = 0; b < 6; b++) {
+                pair_m[pairs] = &large[k + j];
+                pair_base[pairs] = more_bases[b];
+                pair_at[pairs++] = large_at[k + j];
+            }
+        }
+    }
+    for (size_t k = pairs; k % LANES; k++) {
+        pair_m[k] = &large[0];
+        pair_base[k] = 2;
+        pair_at[k] = 0;
+    }
+    for (size_t k = 0; k < pairs; k += LANES) {
+        int pass[LANES];
+        sprp64_lanes(&pair_m[k], &pair_base[k], pass);
+        for (size_t j = 0; j < LANES && k + j < pairs; j++)
+            if (!pass[j])
+                res[pair_at[k + j]] = 0;
+    }
 }
 
 static inline int is_prime_u64(uint64_t n)

@@ -68,12 +68,26 @@ struct task {
 /* ---- sieving ---------------------------------------------------------- */
 
 /* marks[i] = 1 if lo + 2i is prime, else 0, for i < count; lo odd and
- * lo + 2 (count - 1) < 2^32, so the odd primes below 2^16 suffice. */
+ * lo + 2 (count - 1) < 65537^2, so the odd primes below 2^16 suffice. */
 static void sieve_odd_window(uint64_t lo, size_t count, uint8_t *marks)
 {
     uint64_t hi = lo + 2 * (uint64_t)(count - 1);
-    memset(marks, 1, count);
-    for (size_t k = 0; k < SIEVING_PRIME_COUNT; k++) {
+    /* Multiples of 3, 5, 7, 11 and 13 come from copies of a periodic pattern. */
+    size_t offset = (size_t)((lo >> 1) % PRESIEVE_PERIOD);
+    for (size_t done = 0; done < count;) {
+        size_t piece = PRESIEVE_PERIOD - offset;
+        if (piece > count - done)
+            piece = count - done;
+        memcpy(marks + done, presieve_pattern + offset, piece);
+        done += piece;
+        offset = 0;
+    }
+    if (lo <= 13) { /* the pattern crossed off 3..13 themselves, and kept 1 */
+        static const uint8_t tiny[7] = {0, 1, 1, 1, 0, 1, 1}; /* 1, 3, 5, 7, 9, 11, 13 */
+        for (uint64_t v = lo; v <= 13 && v <= hi; v += 2)
+            marks[(v - lo) >> 1] = tiny[v >> 1];
+    }
+    for (size_t k = 5; k < SIEVING_PRIME_COUNT; k++) { /* sieving_primes[5] == 17 */
         uint64_t p = sieving_primes[k];
         if (p * p > hi)
             break;
@@ -86,8 +100,6 @@ static void sieve_odd_window(uint64_t lo, size_t count, uint8_t *marks)
         for (uint64_t j = (first - lo) >> 1; j < count; j += p)
             marks[j] = 0;
     }
-    if (lo == 1)
-        marks[0] = 0; /* 1 is not prime */
 }
 
 /* Number of sieving primes p with p * p <= x, for x < 2^32. */
@@ -123,13 +135,23 @@ static int window_is_cheaper(size_t elements, uint64_t min, uint64_t max)
 #define SIGNED_TO_U64(x) ((x) < 0 ? UINT64_C(0) : (uint64_t)(x))
 #define UNSIGNED_TO_U64(x) ((uint64_t)(x))
 
-/* For each element kind: min/max of a range, the per-element test over a
- * range, and answers from a sieved window.  Each writes out[] when the task
- * has one and returns the number of primes. */
-#define DEFINE_KIND_KERNELS(SUFFIX, TYPE, TO_U64, TEST)                                      \
-    static void minmax_##SUFFIX(const TYPE *a, size_t lo, size_t hi, uint64_t *min,           \
-                                uint64_t *max)                                              \
+/* For each element kind: a scan for min, max and whether the values run
+ * consecutively (a[i + 1] == a[i] + 1); the per-element test over a range in
+ * batches; and answers from a sieved window.  The last two write out[] when
+ * the task has one and return the number of primes. */
+#define DEFINE_KIND_KERNELS(SUFFIX, TYPE, UTYPE, TO_U64)                                          \
+    static int scan_##SUFFIX(const TYPE *a, size_t lo, size_t hi, uint64_t *min, uint64_t *max) \
     {                                                                                       \
+        /* First the cheap, vectorisable check for a run first, first + 1, ... (in   */   \
+        /* unsigned arithmetic, so a run that wraps around is caught by first > last). */ \
+        UTYPE first = (UTYPE)a[lo], mismatch = 0;                                           \
+        for (size_t i = lo; i < hi; i++)                                                    \
+            mismatch |= (UTYPE)a[i] ^ (UTYPE)(first + (UTYPE)(i - lo));                     \
+        if (mismatch == 0 && a[lo] <= a[hi - 1]) {                                          \
+            *min = TO_U64(a[lo]);                                                           \
+            *max = TO_U64(a[hi - 1]);                                                       \
+            return 1;                                                                       \
+        }                                                                                   \
         uint64_t mn = UINT64_MAX, mx = 0;                                                   \
         for (size_t i = lo; i < hi; i++) {                                                  \
             uint64_t v = TO_U64(a[i]);                                                      \
@@ -138,44 +160,51 @@ static int window_is_cheaper(size_t elements, uint64_t min, uint64_t max)
         }                                                                                   \
         *min = mn;                                                                          \
         *max = mx;                                                                          \
+        return 0;                                                                           \
     }                                                                                       \
     static uint64_t test_##SUFFIX(const TYPE *a, uint8_t *out, size_t lo, size_t hi)         \
+    {                                                                                       \
+        uint64_t values[BATCH];                                                             \
+        uint8_t result[BATCH];                                                              \
+        uint64_t count = 0;                                                                 \
+        for (size_t start = lo; start < hi; start += BATCH) {                               \
+            size_t m = hi - start < BATCH ? hi - start : BATCH;                             \
+            for (size_t k = 0; k < m; k++)                                                  \
+                values[k] = TO_U64(a[start + k]);                                           \
+            classify_batch(values, m, result);                                              \
+            for (size_t k = 0; k < m; k++)                                                  \
+                count += result[k];                                                         \
+            if (out)                                                                        \
+                memcpy(out + start, result, m);                                             \
+        }                                                                                   \
+        return count;                                                                       \
+    }                                                                                       \
+    /* marks[j] tells whether base + 2j + 1 is prime; base is even, every value lies in   \
+     * [base, base + 2 * WINDOW_BYTES), so (v - base) / 2 indexes marks for any v. */      \
+    static uint64_t window_##SUFFIX(const TYPE *a, uint8_t *out, size_t lo, size_t hi,        \
+                                    uint64_t base, const uint8_t *marks)                    \
     {                                                                                       \
         uint64_t count = 0;                                                                 \
         if (out) {                                                                          \
             for (size_t i = lo; i < hi; i++) {                                              \
-                int p = TEST(TO_U64(a[i]));                                                 \
-                out[i] = (uint8_t)p;                                                        \
-                count += (uint64_t)p;                                                       \
+                uint64_t v = TO_U64(a[i]);                                                  \
+                uint8_t p = (uint8_t)((marks[(v - base) >> 1] & (v & 1u)) | (v == 2));     \
+                out[i] = p;                                                                 \
+                count += p;                                                                 \
             }                                                                               \
         } else {                                                                            \
-            for (size_t i = lo; i < hi; i++)                                                \
-                count += (uint64_t)TEST(TO_U64(a[i]));                                      \
-        }                                                                                   \
-        return count;                                                                       \
-    }                                                                                       \
-    /* Every value in [lo, hi) lies in [window_lo - 1, window_lo + 2 * WINDOW_BYTES). */    \
-    static uint64_t window_##SUFFIX(const TYPE *a, uint8_t *out, size_t lo, size_t hi,        \
-                                    uint64_t window_lo, const uint8_t *marks)               \
-    {                                                                                       \
-        uint64_t count = 0;                                                                 \
-        for (size_t i = lo; i < hi; i++) {                                                  \
-            uint64_t v = TO_U64(a[i]);                                                      \
-            int p = (v & 1u) ? marks[(v - window_lo) >> 1] : (v == 2);                     \
-            if (out)                                                                        \
-                out[i] = (uint8_t)p;                                                        \
-            count += (uint64_t)p;                                                           \
+            for (size_t i = lo; i < hi; i++) {                                              \
+                uint64_t v = TO_U64(a[i]);                                                  \
+                count += (marks[(v - base) >> 1] & (v & 1u)) | (v == 2);                   \
+            }                                                                               \
         }                                                                                   \
         return count;                                                                       \
     }
 
-#define TEST_U32(v) is_prime_u32((uint32_t)(v))
-#define TEST_U64(v) is_prime_u64(v)
-
-DEFINE_KIND_KERNELS(int32, int32_t, SIGNED_TO_U64, TEST_U32)
-DEFINE_KIND_KERNELS(uint32, uint32_t, UNSIGNED_TO_U64, TEST_U32)
-DEFINE_KIND_KERNELS(int64, int64_t, SIGNED_TO_U64, TEST_U64)
-DEFINE_KIND_KERNELS(uint64, uint64_t, UNSIGNED_TO_U64, TEST_U64)
+DEFINE_KIND_KERNELS(int32, int32_t, uint32_t, SIGNED_TO_U64)
+DEFINE_KIND_KERNELS(uint32, uint32_t, uint32_t, UNSIGNED_TO_U64)
+DEFINE_KIND_KERNELS(int64, int64_t, uint64_t, SIGNED_TO_U64)
+DEFINE_KIND_KERNELS(uint64, uint64_t, uint64_t, UNSIGNED_TO_U64)
 
 #define DISPATCH_KIND(t, NAME, ...)                                          \
     ((t)->kind == KIND_INT32    ? NAME##_int32((const int32_t *)(t)->a, __VA_ARGS__)   \
@@ -200,18 +229,31 @@ static uint64_t element_value(const struct task *t, size_t i)
 
 /* ---- the chunked path: each chunk picks the window sieve or the test ---- */
 
+/* The number of primes among the consecutive integers min..max, from a window
+ * sieved from base = min rounded down to even. */
+static uint64_t count_run(uint64_t min, uint64_t max, uint64_t base, const uint8_t *marks)
+{
+    uint64_t count = min <= 2 && 2 <= max;
+    if (max > base) {
+        size_t last = (size_t)((max - base - 1) >> 1); /* the last odd number <= max */
+        for (size_t j = 0; j <= last; j++)
+            count += marks[j];
+    }
+    return count;
+}
+
 static uint64_t process_chunk(const struct task *t, size_t lo, size_t hi, uint8_t *window)
 {
     if (t->method != PRIMES_METHOD_TEST && window) {
         uint64_t min, max;
-        DISPATCH_KIND(t, minmax, lo, hi, &min, &max);
-        if (max < TWO_POW_32 && max >= SMALL_LIMIT && max - min < WINDOW_SPAN - 1
+        int consecutive = DISPATCH_KIND(t, scan, lo, hi, &min, &max);
+        if (max < TWO_POW_32 && max >= SMALL_LIMIT && max - min < WINDOW_SPAN - 2
             && (t->method == PRIMES_METHOD_SIEVE || window_is_cheaper(hi - lo, min, max))) {
-            uint64_t window_lo = min | 1u;
-            if (max >= window_lo) {
-                sieve_odd_window(window_lo, (size_t)((max - window_lo) / 2 + 1), window);
-            }
-            return DISPATCH_KIND(t, window, t->out, lo, hi, window_lo, window);
+            uint64_t base = min & ~UINT64_C(1);
+            sieve_odd_window(base + 1, (size_t)((max - base) / 2 + 1), window);
+            if (consecutive && !t->out)
+                return count_run(min, max, base, window);
+            return DISPATCH_KIND(t, window, t->out, lo, hi, base, window);
         }
     }
     return DISPATCH_KIND(t, test, t->out, lo, hi);
@@ -479,7 +521,7 @@ static int run_task(const void *a, size_t n, int threads, int method, const int 
     int bucketed = 0;
     if (method != PRIMES_METHOD_TEST) {
         uint64_t min, max;
-        DISPATCH_KIND(&t, minmax, 0, t.chunk < n ? t.chunk : n, &min, &max);
+        DISPATCH_KIND(&t, scan, 0, t.chunk < n ? t.chunk : n, &min, &max);
         int locally_dense = max - min < WINDOW_SPAN - 1;
         /* A first chunk with no value below 2^32 (random 64-bit data) makes
          * the sieve hopeless in auto mode: skip the extra pass. */
