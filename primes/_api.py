@@ -33,6 +33,8 @@ _THREADING_CHUNK = 1 << 16
 
 
 def _check_method(method: object) -> int:
+    if method == "auto":
+        return 0
     if not isinstance(method, str) or method not in _lib.METHODS:
         allowed = ", ".join(repr(m) for m in _lib.METHODS)
         raise ValueError(f"method must be one of {allowed}; got {method!r}")
@@ -40,6 +42,8 @@ def _check_method(method: object) -> int:
 
 
 def _check_mode(mode: object) -> str:
+    if mode == "pthreads":
+        return mode
     if not isinstance(mode, str) or mode not in MODES:
         allowed = ", ".join(repr(m) for m in MODES)
         raise ValueError(f"mode must be one of {allowed}; got {mode!r}")
@@ -250,7 +254,12 @@ def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None, meth
     engine = _check_method(method)
     nthreads = resolve_threads(threads)
     array = _as_integer_array(a)
-    return sum(_run(block, None, mode, nthreads, engine) for block in _kernel_blocks(array))
+    if array.dtype in _lib.COUNT_KERNELS and array.flags.c_contiguous and array.flags.aligned:
+        return _run(array.ravel(), None, mode, nthreads, engine)  # no copy, no generator
+    total = 0
+    for block in _kernel_blocks(array):
+        total += _run(block, None, mode, nthreads, engine)
+    return total
 
 
 def is_prime(

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict
 import numpy as np
 from numpy.ctypeslib import ndpointer
 
-__all__ = ["LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "METHODS", "check_status", "count_kernel", "is_prime_kernel"]
+__all__ = ["LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "METHODS", "COUNT_KERNELS", "check_status", "count_kernel", "is_prime_kernel"]
 
 #: The ABI version this module was written for (PRIMES_ABI_VERSION in primes.h).
 ABI_VERSION = 2
@@ -111,13 +111,23 @@ def check_status(status: int, function: str) -> None:
     raise RuntimeError(f"{function}: unexpected status {status} from the C library")
 
 
-def _bind(prefix: str) -> Dict[str, Callable[..., int]]:
-    # Keyed by dtype name: on LP64, 'l' and 'q' are distinct dtypes that are both int64.
-    return {suffix: getattr(_LIB, prefix + suffix) for suffix in KERNEL_DTYPES}
+def _bind(prefix: str) -> Dict[np.dtype[Any], Callable[..., int]]:
+    # Keyed by every native dtype with the kernel's kind and size: on LP64,
+    # 'l' and 'q' are distinct dtypes that are both int64.  A dict lookup by
+    # dtype is far cheaper than building dtype.name on every call.
+    table: Dict[np.dtype[Any], Callable[..., int]] = {}
+    for char in "bhilqpBHILQP":
+        dtype = np.dtype(char)
+        suffix = f"{'int' if dtype.kind == 'i' else 'uint'}{8 * dtype.itemsize}"
+        if suffix in KERNEL_DTYPES:
+            table[dtype] = getattr(_LIB, prefix + suffix)
+    return table
 
 
 _COUNT = _bind("primes_count_")
 _IS_PRIME = _bind("primes_is_prime_")
+#: The native dtypes that reach a C kernel without conversion.
+COUNT_KERNELS = frozenset(_COUNT)
 
 
 def count_kernel(values: np.ndarray, threads: int, method: int = 0, cancel: Any = None) -> int:
@@ -128,7 +138,7 @@ def count_kernel(values: np.ndarray, threads: int, method: int = 0, cancel: Any 
     """
     result = ctypes.c_uint64(0)
     flag = None if cancel is None else ctypes.byref(cancel)
-    status = _COUNT[values.dtype.name](values, values.size, threads, method, flag, ctypes.byref(result))
+    status = _COUNT[values.dtype](values, values.size, threads, method, flag, ctypes.byref(result))
     check_status(status, "count")
     return int(result.value)
 
@@ -136,5 +146,5 @@ def count_kernel(values: np.ndarray, threads: int, method: int = 0, cancel: Any 
 def is_prime_kernel(values: np.ndarray, out: np.ndarray, threads: int, method: int = 0, cancel: Any = None) -> None:
     """Fill the bool array ``out`` (same length as ``values``) with the primality mask."""
     flag = None if cancel is None else ctypes.byref(cancel)
-    check_status(_IS_PRIME[values.dtype.name](values, values.size, threads, method, flag, out), "is_prime")
+    check_status(_IS_PRIME[values.dtype](values, values.size, threads, method, flag, out), "is_prime")
 
