@@ -26,6 +26,9 @@ _UINT64_MAX = 2**64 - 1
 # Inputs that need converting are converted this many elements at a time, so
 # that counting a huge strided or byte-swapped array needs little extra memory.
 _BLOCK_ELEMENTS = 1 << 20
+# The C library uses at most this many threads per call (MAX_THREADS in
+# primes.c); larger requests are capped here, before ctypes' C int could wrap.
+_MAX_THREADS = 1024
 # Python threads are only worth starting for this many elements each.
 _MIN_ELEMENTS_PER_THREAD = 1 << 15
 # Elements per ctypes call in "threading" mode when the caller does not say.
@@ -80,11 +83,31 @@ def _from_python_objects(a: Any) -> np.ndarray:
     return np.array([max(v, 0) for v in values], dtype=np.uint64).reshape(objects.shape)
 
 
+def _contains_bool(items: Any) -> bool:
+    """True if nested lists/tuples hold a bool (NumPy would silently make it 0 or 1)."""
+    for item in items:
+        if isinstance(item, (bool, np.bool_)):
+            return True
+        if isinstance(item, (list, tuple)) and _contains_bool(item):
+            return True
+    return False
+
+
 def _as_integer_array(a: Any) -> np.ndarray:
     """Return ``a`` as an integer ndarray (without copying an integer ndarray)."""
-    if isinstance(a, np.ndarray):
+    if type(a) is np.ndarray:
         array = a
+    elif isinstance(a, np.ma.MaskedArray):
+        # Counting would silently ignore the mask; make the user choose.
+        raise TypeError(
+            "masked arrays are not supported: pass a.compressed() to skip the masked "
+            "elements, or a.filled(0) to count them as not prime"
+        )
+    elif isinstance(a, np.ndarray):
+        array = np.asarray(a)  # a subclass such as np.matrix: plain ndarray view
     else:
+        if isinstance(a, (list, tuple)) and _contains_bool(a):
+            raise TypeError("expected integers, got an element of type bool")
         try:
             array = np.asarray(a)
         except OverflowError as exc:
@@ -118,7 +141,7 @@ def _kernel_blocks(array: np.ndarray) -> Iterator[np.ndarray]:
     """
     target = _kernel_dtype(array.dtype)
     if array.dtype == target and array.flags.c_contiguous and array.flags.aligned:
-        yield array.reshape(-1)
+        yield array.ravel()
         return
     if array.size == 0:
         return
@@ -132,7 +155,9 @@ def _kernel_blocks(array: np.ndarray) -> Iterator[np.ndarray]:
         order="C",
     )
     for block in iterator:
-        yield np.ascontiguousarray(block)
+        # A block that needed no cast is a view of the input, which may be
+        # strided or unaligned: the C kernels need contiguous, aligned memory.
+        yield np.require(block, requirements=("C", "A"))
 
 
 def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk: int, method: int = 0) -> int:
@@ -180,6 +205,7 @@ def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk
 
 def _run(values: np.ndarray, out: Optional[np.ndarray], mode: str, threads: int, method: int) -> int:
     """Classify one kernel block in the given mode; return its prime count."""
+    threads = min(threads, _MAX_THREADS)
     if mode == "threading" and threads > 1 and values.size >= 2 * _MIN_ELEMENTS_PER_THREAD:
         return _threaded(values, out, threads, _THREADING_CHUNK, method)
     kernel_threads = threads if mode == "pthreads" else 1

@@ -97,8 +97,18 @@ static void sieve_odd_window(uint64_t lo, size_t count, uint8_t *marks)
             if (!(first & 1u))
                 first += p; /* odd multiples only */
         }
-        for (uint64_t j = (first - lo) >> 1; j < count; j += p)
-            marks[j] = 0;
+        uint8_t *mark = marks + ((first - lo) >> 1), *end = marks + count;
+        size_t step = (size_t)p;
+        /* Unrolled by four: the loop overhead is most of the cost of a store. */
+        while (end - mark > (ptrdiff_t)(3 * step)) {
+            mark[0] = 0;
+            mark[step] = 0;
+            mark[2 * step] = 0;
+            mark[3 * step] = 0;
+            mark += 4 * step;
+        }
+        for (; mark < end; mark += step)
+            *mark = 0;
     }
 }
 
@@ -235,8 +245,16 @@ static uint64_t count_run(uint64_t min, uint64_t max, uint64_t base, const uint8
 {
     uint64_t count = min <= 2 && 2 <= max;
     if (max > base) {
-        size_t last = (size_t)((max - base - 1) >> 1); /* the last odd number <= max */
-        for (size_t j = 0; j <= last; j++)
+        size_t end = (size_t)((max - base - 1) >> 1) + 1; /* past the last odd number <= max */
+        size_t j = 0;
+        /* Eight 0/1 bytes at a time: multiplying by 0x0101...01 adds them all
+         * into the top byte (at most 8, so nothing carries out). */
+        for (; j + 8 <= end; j += 8) {
+            uint64_t word;
+            memcpy(&word, marks + j, 8);
+            count += (word * UINT64_C(0x0101010101010101)) >> 56;
+        }
+        for (; j < end; j++)
             count += marks[j];
     }
     return count;
