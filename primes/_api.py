@@ -33,6 +33,15 @@ _MAX_THREADS = 1024
 _MIN_ELEMENTS_PER_THREAD = 1 << 15
 # Elements per ctypes call in "threading" mode when the caller does not say.
 _THREADING_CHUNK = 1 << 16
+# Interrupts: a C call cannot be interrupted, so calls are kept short enough
+# (even at about 1 us per element, the worst case: primes near 2^64) for
+# Ctrl-C to act within about 100 ms.  Serial mode calls C on slices of this
+# many elements; pthreads mode calls C directly up to this many elements and
+# from a helper thread, with a cancel flag, above.
+_SERIAL_SLICE = 1 << 16
+_DIRECT_CALL_ELEMENTS = 1 << 16
+# How long the waiting thread sleeps between checks for signals.
+_WAIT_SECONDS = 0.02
 
 
 def _check_method(method: object) -> int:
@@ -160,11 +169,70 @@ def _kernel_blocks(array: np.ndarray) -> Iterator[np.ndarray]:
         yield np.require(block, requirements=("C", "A"))
 
 
+def _kernel(
+    values: np.ndarray, out: Optional[np.ndarray], threads: int, method: int, cancel: Optional[_lib.CancelFlag] = None
+) -> int:
+    """One C call: count (``out`` None) or fill ``out``; returns the count (0 when filling)."""
+    if out is None:
+        return _lib.count_kernel(values, threads, method, cancel)
+    _lib.is_prime_kernel(values, out, threads, method, cancel)
+    return 0
+
+
+def _wait_for(done: threading.Event) -> None:
+    """Wait until ``done`` is set, letting signal handlers run meanwhile.
+
+    An Event, not Thread.join: in CPython before 3.13, a KeyboardInterrupt that
+    lands inside Thread.join can mark a still-running thread as stopped, and a
+    later join then returns at once (CPython issue gh-90882/bpo-45274).
+    """
+    while not done.wait(_WAIT_SECONDS):
+        pass
+
+
+def _interruptible(values: np.ndarray, out: Optional[np.ndarray], threads: int, method: int) -> int:
+    """One C call made on a helper thread while the calling thread waits.
+
+    A C call cannot be interrupted: Python runs its signal handlers only
+    between bytecodes.  Waiting here instead lets Ctrl-C raise
+    KeyboardInterrupt at once; the call's cancel flag then stops the C threads
+    at their next chunk, and they are joined before the exception propagates.
+    """
+    cancel = _lib.CancelFlag()
+    outcome: List[Any] = []
+    done = threading.Event()
+
+    def call() -> None:
+        try:
+            outcome.append(_kernel(values, out, threads, method, cancel))
+        except BaseException as exc:  # re-raised on the calling thread
+            outcome.append(exc)
+        finally:
+            done.set()
+
+    helper = threading.Thread(target=call, name="primes-call", daemon=True)
+    helper.start()
+    try:
+        _wait_for(done)
+    except BaseException:
+        cancel.set()
+        done.wait()
+        helper.join()
+        raise
+    helper.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return int(outcome[0])
+
+
 def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk: int, method: int = 0) -> int:
     """Run the single-thread kernel on chunks of ``values`` from ``threads`` Python threads.
 
     Chunks are handed out from a shared counter; each is one ctypes call, which
-    releases the GIL while the C code runs.  Returns the number of primes.
+    releases the GIL while the C code runs.  The calling thread works too.  If
+    it is interrupted (Ctrl-C), the other threads stop at their next chunk (or
+    within their current one, through the cancel flag) before the exception
+    propagates.  Returns the number of primes.
     """
     size = values.size
     chunks = -(-size // chunk)
@@ -173,6 +241,8 @@ def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk
     next_chunk = [0]
     totals = [0] * workers
     errors: List[BaseException] = []
+    cancel = _lib.CancelFlag()
+    finished = [threading.Event() for _ in range(workers)]
 
     def work(slot: int) -> None:
         total = 0
@@ -184,19 +254,31 @@ def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk
                 if index >= chunks:
                     break
                 part = slice(index * chunk, min(size, (index + 1) * chunk))
-                if out is None:
-                    total += _lib.count_kernel(values[part], 1, method)
-                else:
-                    _lib.is_prime_kernel(values[part], out[part], 1, method)
+                total += _kernel(values[part], None if out is None else out[part], 1, method, cancel)
         except BaseException as exc:  # re-raised on the calling thread
             errors.append(exc)
-        totals[slot] = total
+            cancel.set()
+        finally:
+            totals[slot] = total
+            finished[slot].set()
 
     helpers = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(1, workers)]
-    for helper in helpers:
-        helper.start()
-    work(0)
-    for helper in helpers:
+    started: List[threading.Thread] = []
+    try:
+        for helper in helpers:
+            helper.start()
+            started.append(helper)
+        work(0)
+        for slot in range(1, workers):
+            _wait_for(finished[slot])
+    except BaseException as exc:
+        errors.append(exc)
+        cancel.set()
+        for slot, helper in enumerate(started, start=1):
+            finished[slot].wait()
+            helper.join()
+        raise
+    for helper in started:
         helper.join()
     if errors:
         raise errors[0]
@@ -206,13 +288,20 @@ def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk
 def _run(values: np.ndarray, out: Optional[np.ndarray], mode: str, threads: int, method: int) -> int:
     """Classify one kernel block in the given mode; return its prime count."""
     threads = min(threads, _MAX_THREADS)
-    if mode == "threading" and threads > 1 and values.size >= 2 * _MIN_ELEMENTS_PER_THREAD:
+    size = values.size
+    if mode == "threading" and threads > 1 and size >= 2 * _MIN_ELEMENTS_PER_THREAD:
         return _threaded(values, out, threads, _THREADING_CHUNK, method)
-    kernel_threads = threads if mode == "pthreads" else 1
-    if out is None:
-        return _lib.count_kernel(values, kernel_threads, method)
-    _lib.is_prime_kernel(values, out, kernel_threads, method)
-    return 0
+    if mode == "pthreads" and threads > 1:
+        if size <= _DIRECT_CALL_ELEMENTS:
+            return _kernel(values, out, threads, method)
+        return _interruptible(values, out, threads, method)
+    # Serial (or one thread): C calls on this thread, a slice at a time, so that
+    # a pending Ctrl-C is raised between slices.
+    total = 0
+    for start in range(0, size, _SERIAL_SLICE):
+        part = slice(start, start + _SERIAL_SLICE)
+        total += _kernel(values[part], None if out is None else out[part], 1, method)
+    return total
 
 
 def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto") -> int:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import ctypes
 import importlib.resources
 import os
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Optional
 
 import numpy as np
 from numpy.ctypeslib import ndpointer
 
-__all__ = ["LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "METHODS", "COUNT_KERNELS", "check_status", "count_kernel", "is_prime_kernel"]
+__all__ = ["LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "METHODS", "COUNT_KERNELS", "CancelFlag", "check_status", "count_kernel", "is_prime_kernel"]
 
 #: The ABI version this module was written for (PRIMES_ABI_VERSION in primes.h).
 ABI_VERSION = 2
@@ -130,21 +130,44 @@ _IS_PRIME = _bind("primes_is_prime_")
 COUNT_KERNELS = frozenset(_COUNT)
 
 
-def count_kernel(values: np.ndarray, threads: int, method: int = 0, cancel: Any = None) -> int:
-    """Count primes in a 1-D, C-contiguous, native-order kernel-dtype array.
+class CancelFlag:
+    """A flag that any thread may set to stop a running C call early.
 
-    ``method`` is a value of :data:`METHODS`; ``cancel`` is None or a
-    ``ctypes.c_int`` that another thread may set to stop the call.
+    The C kernels read it between chunks; a call that sees it set returns
+    PRIMES_ECANCELLED, which :func:`check_status` raises as KeyboardInterrupt.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self) -> None:
+        self._value = ctypes.c_int(0)
+
+    def set(self) -> None:
+        self._value.value = 1
+
+    def is_set(self) -> bool:
+        return bool(self._value.value)
+
+    def _as_parameter(self) -> Any:
+        return ctypes.byref(self._value)
+
+
+def count_kernel(values: np.ndarray, threads: int, method: int = 0, cancel: Optional[CancelFlag] = None) -> int:
+    """Count primes in a 1-D, C-contiguous, aligned, native kernel-dtype array.
+
+    ``method`` is a value of :data:`METHODS`; ``cancel`` may stop the call.
     """
     result = ctypes.c_uint64(0)
-    flag = None if cancel is None else ctypes.byref(cancel)
+    flag = None if cancel is None else cancel._as_parameter()
     status = _COUNT[values.dtype](values, values.size, threads, method, flag, ctypes.byref(result))
     check_status(status, "count")
     return int(result.value)
 
 
-def is_prime_kernel(values: np.ndarray, out: np.ndarray, threads: int, method: int = 0, cancel: Any = None) -> None:
+def is_prime_kernel(
+    values: np.ndarray, out: np.ndarray, threads: int, method: int = 0, cancel: Optional[CancelFlag] = None
+) -> None:
     """Fill the bool array ``out`` (same length as ``values``) with the primality mask."""
-    flag = None if cancel is None else ctypes.byref(cancel)
+    flag = None if cancel is None else cancel._as_parameter()
     check_status(_IS_PRIME[values.dtype](values, values.size, threads, method, flag, out), "is_prime")
 

@@ -1,0 +1,87 @@
+"""Measure how fast Ctrl-C (SIGINT) stops a long primes call, in every mode.
+
+Usage: python tests/scripts/interrupt_latency.py [--seconds-before 0.5]
+
+For each mode, a child process starts counting primes in a 10^7-element array
+of primes just below 2^64 (the slowest input: each element takes the full
+Baillie-PSW test, so the call runs for seconds), receives SIGINT after a
+delay, and reports the time from the signal to its KeyboardInterrupt handler,
+then checks that no thread is left running and that a later call is right.
+The parent prints one line per mode and exits non-zero on any failure or a
+latency above --limit-ms (default 200).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+CHILD = r"""
+import json, os, signal, sys, threading, time
+import numpy as np
+import primes
+
+mode = sys.argv[1]
+window = np.arange(2**64 - 200_000, 2**64 - 1, dtype=np.uint64)
+big_primes = window[primes.is_prime(window)]
+values = np.resize(big_primes, 10**7)
+expected_small = primes.count(np.arange(10**6))
+threads_before = threading.active_count()
+print("ready", flush=True)
+start = time.time()
+try:
+    primes.count(values, mode=mode, threads=2)
+    result = {"interrupted": False}
+except KeyboardInterrupt:
+    caught = time.time()
+    result = {"interrupted": True, "caught_at": caught, "ran_s": caught - start}
+time.sleep(0.05)
+result["threads_left"] = threading.active_count() - threads_before
+result["later_call_ok"] = primes.count(np.arange(10**6), mode=mode) == expected_small
+print(json.dumps(result), flush=True)
+"""
+
+
+def run(mode: str, delay: float) -> dict:
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, mode], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "ready"
+    time.sleep(delay)
+    sent_at = time.time()
+    child.send_signal(signal.SIGINT)
+    output, _ = child.communicate(timeout=120)
+    result = json.loads(output.strip().splitlines()[-1])
+    if result.get("interrupted"):
+        # Both clocks are the same wall clock: signal sent -> exception caught.
+        result["latency_ms"] = round((result.pop("caught_at") - sent_at) * 1e3, 2)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds-before", type=float, default=0.5)
+    parser.add_argument("--limit-ms", type=float, default=200.0)
+    args = parser.parse_args()
+    failed = False
+    for mode in ("pthreads", "threading", "serial"):
+        result = run(mode, args.seconds_before)
+        ok = (
+            result["interrupted"]
+            and result["latency_ms"] <= args.limit_ms
+            and result["threads_left"] == 0
+            and result["later_call_ok"]
+        )
+        failed |= not ok
+        print(f"{mode:10s} {json.dumps(result)} {'ok' if ok else 'FAILED'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

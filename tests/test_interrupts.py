@@ -1,0 +1,34 @@
+"""Ctrl-C during a long call: KeyboardInterrupt, no thread left, later calls right.
+
+Each mode runs in a child process (tests/scripts/interrupt_latency.py) that
+counts primes in 10^7 primes just below 2^64 (seconds of work) and is sent
+SIGINT half a second in.  The latency is printed, not asserted (no timing
+assertions in the suite); `python tests/scripts/interrupt_latency.py` checks
+it against 200 ms.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).parent / "scripts" / "interrupt_latency.py"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("interrupt_latency", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("mode", ["pthreads", "threading", "serial"])
+def test_sigint_interrupts_a_long_call(mode):
+    result = _load_script().run(mode, 0.5)
+    print(f"{mode}: {result}")
+    assert result["interrupted"], "the call finished instead of raising KeyboardInterrupt"
+    assert result["threads_left"] == 0
+    assert result["later_call_ok"]
