@@ -3,6 +3,7 @@ conversion to the C kernels' element types, and the three execution modes."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any, Iterator, List, Optional, Union
 
@@ -42,6 +43,13 @@ _SERIAL_SLICE = 1 << 16
 _DIRECT_CALL_ELEMENTS = 1 << 16
 # How long the waiting thread sleeps between checks for signals.
 _WAIT_SECONDS = 0.02
+
+
+def _is_dask_array(a: Any) -> bool:
+    """True for a dask.array.Array, without importing Dask (if Dask's array
+    module was never imported, ``a`` cannot be one of its arrays)."""
+    dask_array = sys.modules.get("dask.array")
+    return dask_array is not None and isinstance(a, dask_array.Array)
 
 
 def _check_method(method: object) -> int:
@@ -365,6 +373,10 @@ def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None, meth
     >>> primes.count([2, 2, 4, -7, 2**61 - 1], mode="serial")
     3
     """
+    if _is_dask_array(a):
+        from . import _dask  # Dask is optional: imported only for Dask input
+
+        return _dask.count(a, mode=mode, threads=threads, method=method)  # type: ignore[return-value]
     mode = _check_mode(mode)
     engine = _check_method(method)
     nthreads = resolve_threads(threads)
@@ -421,6 +433,10 @@ def is_prime(
     >>> bool(primes.is_prime(2**64 - 59))  # the largest 64-bit prime
     True
     """
+    if _is_dask_array(a):
+        from . import _dask  # Dask is optional: imported only for Dask input
+
+        return _dask.is_prime(a, mode=mode, threads=threads, method=method)  # type: ignore[no-any-return]
     mode = _check_mode(mode)
     engine = _check_method(method)
     nthreads = resolve_threads(threads)

@@ -19,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 CHILD = r"""
@@ -48,8 +49,10 @@ print(json.dumps(result), flush=True)
 
 
 def run(mode: str, delay: float) -> dict:
+    # From a neutral folder: in the repository root, "import primes" would
+    # find the source folder, which has no compiled library.
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, mode], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", CHILD, mode], stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir()
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "ready"
