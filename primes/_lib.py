@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import importlib.resources
 import os
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Literal, Optional
 
 import numpy as np
 from numpy.ctypeslib import ndpointer
@@ -25,20 +25,21 @@ ABI_VERSION = 2
 _OK, _ENOMEM, _ETHREAD, _EINVAL, _ECANCELLED = 0, 1, 2, 3, 4
 
 #: The engines, by the ``method`` keyword: PRIMES_METHOD_* in primes.h.
-METHODS: Dict[str, int] = {"auto": 0, "sieve": 1, "test": 2}
+METHODS: dict[str, int] = {"auto": 0, "sieve": 1, "test": 2}
 
 _LIBRARY_NAME = "libprimes.so"
 
 #: The element types the C kernels take, by the suffix of their C names.
-KERNEL_DTYPES: Dict[str, np.dtype[Any]] = {
+KERNEL_DTYPES: dict[str, np.dtype[Any]] = {
     "int32": np.dtype(np.int32),
     "uint32": np.dtype(np.uint32),
     "int64": np.dtype(np.int64),
     "uint64": np.dtype(np.uint64),
 }
 
-_IN_FLAGS = ("C_CONTIGUOUS", "ALIGNED")
-_OUT_FLAGS = ("C_CONTIGUOUS", "ALIGNED", "WRITEABLE")
+_ArrayFlag = Literal["C_CONTIGUOUS", "ALIGNED", "WRITEABLE"]
+_IN_FLAGS: tuple[_ArrayFlag, ...] = ("C_CONTIGUOUS", "ALIGNED")
+_OUT_FLAGS: tuple[_ArrayFlag, ...] = ("C_CONTIGUOUS", "ALIGNED", "WRITEABLE")
 
 
 def _in_array(dtype: np.dtype[Any]) -> Any:
@@ -53,14 +54,25 @@ _CANCEL = ctypes.POINTER(ctypes.c_int)
 _COUNT_OUT = ctypes.POINTER(ctypes.c_uint64)
 
 # Every C function: name -> (restype, argtypes).
-_SIGNATURES: Dict[str, Any] = {"primes_abi_version": (ctypes.c_int, [])}
+_SIGNATURES: dict[str, Any] = {"primes_abi_version": (ctypes.c_int, [])}
 for _suffix, _dtype in KERNEL_DTYPES.items():
     _SIGNATURES["primes_count_" + _suffix] = (ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CANCEL, _COUNT_OUT])
     _SIGNATURES["primes_is_prime_" + _suffix] = (ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CANCEL, _OUT_BOOL])
 
 
+#: Developers only: load this library file instead of the installed one (the
+#: sanitizer and fault-injection builds of tests/README.md).  It must still
+#: pass the ABI check.
+LIBRARY_ENV_VAR = "PRIMES_LIBRARY"
+
+
 def _locate() -> str:
     """Return the path of the compiled library inside the installed package."""
+    override = os.environ.get(LIBRARY_ENV_VAR)
+    if override:
+        if not os.path.isfile(override):
+            raise ImportError(f"primes: {LIBRARY_ENV_VAR}={override!r} is not a file")
+        return override
     candidate = importlib.resources.files("primes") / _LIBRARY_NAME
     if not candidate.is_file():
         raise ImportError(
@@ -70,7 +82,7 @@ def _locate() -> str:
             "package with `pip install .`, or for development `pip install --no-build-isolation -e .` "
             "(after `pip install meson-python meson ninja`), or run Python from another folder."
         )
-    return os.fspath(candidate)  # type: ignore[call-overload]
+    return os.fspath(candidate)  # type: ignore[call-overload,no-any-return]
 
 
 def _load() -> ctypes.CDLL:
@@ -111,11 +123,11 @@ def check_status(status: int, function: str) -> None:
     raise RuntimeError(f"{function}: unexpected status {status} from the C library")
 
 
-def _bind(prefix: str) -> Dict[np.dtype[Any], Callable[..., int]]:
+def _bind(prefix: str) -> dict[np.dtype[Any], Callable[..., int]]:
     # Keyed by every native dtype with the kernel's kind and size: on LP64,
     # 'l' and 'q' are distinct dtypes that are both int64.  A dict lookup by
     # dtype is far cheaper than building dtype.name on every call.
-    table: Dict[np.dtype[Any], Callable[..., int]] = {}
+    table: dict[np.dtype[Any], Callable[..., int]] = {}
     for char in "bhilqpBHILQP":
         dtype = np.dtype(char)
         suffix = f"{'int' if dtype.kind == 'i' else 'uint'}{8 * dtype.itemsize}"
@@ -152,7 +164,9 @@ class CancelFlag:
         return ctypes.byref(self._value)
 
 
-def count_kernel(values: np.ndarray, threads: int, method: int = 0, cancel: Optional[CancelFlag] = None) -> int:
+def count_kernel(
+    values: np.ndarray, threads: int, method: int = 0, cancel: Optional[CancelFlag] = None
+) -> int:
     """Count primes in a 1-D, C-contiguous, aligned, native kernel-dtype array.
 
     ``method`` is a value of :data:`METHODS`; ``cancel`` may stop the call.

@@ -9,6 +9,7 @@
 #define PRIMES_BUILDING 1
 #include "primes.h"
 #include "isprime.h"
+#include "fault_injection.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -397,7 +398,7 @@ static void run_phase(struct task *t, struct thread_slot *slots, int nthreads)
     pthread_sigmask(SIG_SETMASK, &all, &previous);
     int started = 1;
     for (int i = 1; i < nthreads; i++) {
-        if (pthread_create(&slots[i].handle, NULL, worker, &slots[i]) != 0) {
+        if (PRIMES_PTHREAD_CREATE(&slots[i].handle, NULL, worker, &slots[i]) != 0) {
             atomic_store(&t->status, PRIMES_ETHREAD);
             break;
         }
@@ -441,7 +442,7 @@ static int run_bucketed(struct task *t, struct thread_slot *slots, int nthreads)
         sieve_lo = max | 1u; /* a single even value */
     t->sieve_lo = sieve_lo;
     t->segments = (size_t)((max - sieve_lo + 1) / WINDOW_SPAN + 1);
-    size_t *start = calloc(t->segments + 1, sizeof(size_t));
+    size_t *start = PRIMES_CALLOC(t->segments + 1, sizeof(size_t));
     if (!start)
         return PRIMES_ENOMEM;
     /* Count, then place: a counting sort of the element indices by segment. */
@@ -454,17 +455,17 @@ static int run_bucketed(struct task *t, struct thread_slot *slots, int nthreads)
             small++;
         }
     }
-    size_t *items = malloc((small ? small : 1) * sizeof(size_t));
+    size_t *items = PRIMES_MALLOC((small ? small : 1) * sizeof(size_t));
     if (!items) {
-        free(start);
+        PRIMES_FREE(start);
         return PRIMES_ENOMEM;
     }
     for (size_t s = 0; s < t->segments; s++)
         start[s + 1] += start[s];
-    size_t *fill = malloc(t->segments * sizeof(size_t));
+    size_t *fill = PRIMES_MALLOC(t->segments * sizeof(size_t));
     if (!fill) {
-        free(items);
-        free(start);
+        PRIMES_FREE(items);
+        PRIMES_FREE(start);
         return PRIMES_ENOMEM;
     }
     memcpy(fill, start, t->segments * sizeof(size_t));
@@ -475,7 +476,7 @@ static int run_bucketed(struct task *t, struct thread_slot *slots, int nthreads)
             items[fill[segment]++] = i;
         }
     }
-    free(fill);
+    PRIMES_FREE(fill);
     t->bucket_start = start;
     t->bucket_items = items;
     if (small < t->n) {
@@ -487,8 +488,8 @@ static int run_bucketed(struct task *t, struct thread_slot *slots, int nthreads)
         int used = t->segments < (size_t)nthreads ? (int)t->segments : nthreads;
         run_phase(t, slots, used);
     }
-    free(items);
-    free(start);
+    PRIMES_FREE(items);
+    PRIMES_FREE(start);
     return atomic_load(&t->status);
 }
 
@@ -520,11 +521,11 @@ static int run_task(const void *a, size_t n, int threads, int method, const int 
     size_t chunk = n / ((size_t)nthreads * 8);
     t.chunk = chunk < CHUNK_MIN ? CHUNK_MIN : chunk > CHUNK_MAX ? CHUNK_MAX : chunk;
 
-    struct thread_slot *slots = aligned_alloc(64, sizeof(struct thread_slot) * (size_t)nthreads);
-    uint8_t *windows = method == PRIMES_METHOD_TEST ? NULL : malloc(WINDOW_BYTES * (size_t)nthreads);
+    struct thread_slot *slots = PRIMES_ALIGNED_ALLOC(64, sizeof(struct thread_slot) * (size_t)nthreads);
+    uint8_t *windows = method == PRIMES_METHOD_TEST ? NULL : PRIMES_MALLOC(WINDOW_BYTES * (size_t)nthreads);
     if (!slots || (method != PRIMES_METHOD_TEST && !windows)) {
-        free(slots);
-        free(windows);
+        PRIMES_FREE(slots);
+        PRIMES_FREE(windows);
         return PRIMES_ENOMEM;
     }
     for (int i = 0; i < nthreads; i++) {
@@ -565,8 +566,8 @@ static int run_task(const void *a, size_t n, int threads, int method, const int 
     uint64_t total = 0;
     for (int i = 0; i < nthreads; i++)
         total += slots[i].count;
-    free(windows);
-    free(slots);
+    PRIMES_FREE(windows);
+    PRIMES_FREE(slots);
     if (status == PRIMES_OK && count)
         *count = total;
     return status;

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Sanitizer runs (tests/README.md explains them):
+#  1. the package built with AddressSanitizer + UndefinedBehaviorSanitizer into
+#     its own venv, and the quick test suite run against it with the runtimes
+#     preloaded into Python (CPython itself is not instrumented); the Dask and
+#     notebook tests are left out here (they exercise the same C calls through
+#     other processes, and double the time);
+#  2. ThreadSanitizer on a C driver that calls the library from many threads.
+# Any report stops the run with a non-zero status (halt_on_error).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== sanitizers: ASan + UBSan build"
+"$python" -m venv "$work/asan-venv"
+# shellcheck disable=SC1091
+. "$work/asan-venv/bin/activate"
+python -m pip install --quiet --upgrade pip
+pip install --quiet '.[test]' \
+  -Csetup-args=-Db_sanitize=address,undefined \
+  -Csetup-args=-Db_lundef=false \
+  -Csetup-args=-Dc_args=-fno-sanitize-recover=all \
+  -Cbuild-dir="$work/asan-build"
+# Found without importing primes: loading the instrumented library needs the preload.
+library=$(cd "$work" && python -c 'import importlib.util, os; print(os.path.join(importlib.util.find_spec("primes").submodule_search_locations[0], "libprimes.so"))')
+if [ -z "$library" ] || ! nm -D "$library" | grep -q __asan_; then
+  echo "sanitizers: the installed library is not instrumented ($library)" >&2
+  exit 1
+fi
+asan_runtime=$(gcc -print-file-name=libasan.so)
+ubsan_runtime=$(gcc -print-file-name=libubsan.so)
+(
+  cd "$work"  # not the repository root: it would import the source folder
+  # Leak checking is off: CPython does not free everything at exit.  A failed
+  # allocation returns NULL (NumPy turns it into MemoryError) rather than aborting.
+  LD_PRELOAD="$asan_runtime $ubsan_runtime" \
+  ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:abort_on_error=1:allocator_may_return_null=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    python -m pytest "$OLDPWD/tests" -p no:cacheprovider -q -m "not slow" \
+      --ignore "$OLDPWD/tests/test_dask.py" --ignore "$OLDPWD/tests/test_notebook.py"
+)
+deactivate
+
+echo "== sanitizers: ThreadSanitizer concurrency driver"
+gcc -g -O1 -fsanitize=thread -Isrc_c src_c/primes.c tests/c/concurrency_driver.c \
+  -o "$work/concurrency_driver" -pthread
+TSAN_OPTIONS=halt_on_error=1 "$work/concurrency_driver"

@@ -1,0 +1,96 @@
+"""Classify every 32-bit integer with primes.is_prime and check each answer.
+
+Usage: python tests/scripts/exhaustive32.py [--segment-bits 24]
+
+Every integer in [0, 2^32) is classified as uint32, segment by segment, and
+compared element by element with an independent segmented sieve of
+Eratosthenes written here in NumPy; the totals must be pi(2^32) = 203280221
+and, for the same values as int32 over [-2^31, 2^31), pi(2^31 - 1) = 105097565
+with every negative value not prime.  Prints the totals and the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+
+import primes
+
+PI_2_32 = 203_280_221  # pi(2^32), tests/data/pi_values.json
+PI_2_31_MINUS_1 = 105_097_565  # pi(2^31 - 1), tests/data/pi_values.json
+
+
+def base_primes(limit: int) -> np.ndarray:
+    """The primes below ``limit`` by a plain sieve."""
+    flags = np.ones(limit, dtype=bool)
+    flags[:2] = False
+    for p in range(2, int(limit**0.5) + 1):
+        if flags[p]:
+            flags[p * p :: p] = False
+    return np.flatnonzero(flags)
+
+
+def sieve_segment(low: int, high: int, sieving: np.ndarray) -> np.ndarray:
+    """Primality of low..high-1 by crossing off multiples of the sieving primes."""
+    flags = np.ones(high - low, dtype=bool)
+    for p in sieving.tolist():
+        if p * p >= high:
+            break
+        first = max(p * p, -(-low // p) * p)
+        flags[first - low :: p] = False
+    if low < 2:
+        flags[: 2 - low] = False
+    return flags
+
+
+def run(segment_bits: int = 24, progress: bool = False) -> dict:
+    segment = 1 << segment_bits
+    sieving = base_primes(1 << 16)  # enough for every n < 2^32
+    total_uint32 = 0
+    total_int32 = 0
+    start = time.perf_counter()
+    for low in range(0, 1 << 32, segment):
+        high = low + segment
+        expected = sieve_segment(low, high, sieving)
+        got = primes.is_prime(np.arange(low, high, dtype=np.uint32))
+        if not np.array_equal(got, expected):
+            bad = low + int(np.flatnonzero(got != expected)[0])
+            raise AssertionError(f"uint32 {bad}: is_prime says {bool(got[bad - low])}")
+        total_uint32 += int(expected.sum())
+        if high <= 1 << 31:  # the same values as int32
+            got32 = primes.is_prime(np.arange(low, high, dtype=np.int32))
+            if not np.array_equal(got32, expected):
+                bad = low + int(np.flatnonzero(got32 != expected)[0])
+                raise AssertionError(f"int32 {bad}: is_prime says {bool(got32[bad - low])}")
+            total_int32 += int(expected.sum())
+        if progress and (low >> segment_bits) % 32 == 31:
+            print(f"  {high / 2**32:6.1%} ({time.perf_counter() - start:.0f} s)", flush=True)
+    # The negative int32 values: none is prime.
+    for low in range(-(1 << 31), 0, segment):
+        negatives = np.arange(low, low + segment, dtype=np.int32)
+        if primes.count(negatives) != 0:
+            raise AssertionError(f"a negative int32 in [{low}, {low + segment}) was called prime")
+    return {
+        "uint32_total": total_uint32,
+        "int32_total": total_int32,
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segment-bits", type=int, default=24)
+    args = parser.parse_args()
+    result = run(args.segment_bits, progress=True)
+    print(f"uint32 [0, 2^32): {result['uint32_total']} primes (pi(2^32) = {PI_2_32})")
+    print(f"int32 [-2^31, 2^31): {result['int32_total']} primes (pi(2^31 - 1) = {PI_2_31_MINUS_1})")
+    print(f"time: {result['seconds']:.1f} s")
+    ok = result["uint32_total"] == PI_2_32 and result["int32_total"] == PI_2_31_MINUS_1
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

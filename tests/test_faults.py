@@ -1,0 +1,112 @@
+"""Failed allocations and thread starts reach Python as exceptions, leak nothing,
+and leave the library working.
+
+The faults come from a test build of the C library: src_c/primes.c compiled
+here with -DPRIMES_FAULT_INJECTION, which routes every allocation and thread
+start through src_c/fault_injection.h.  There, primes_fault_inject(a, t)
+makes the a-th allocation and the t-th thread start from now fail, and
+primes_fault_live_blocks() counts the blocks still allocated.  The package
+loads that build through the PRIMES_LIBRARY variable, in a child process.  A
+normal build contains none of this (checked below).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import primes
+
+SRC = Path(__file__).parents[1] / "src_c"
+
+CHILD = textwrap.dedent(
+    """
+    import ctypes, json, sys
+    import numpy as np
+    import primes
+    from primes import _lib
+
+    inject = _lib._LIB.primes_fault_inject
+    inject.argtypes = [ctypes.c_long, ctypes.c_long]
+    inject.restype = None
+    live = _lib._LIB.primes_fault_live_blocks
+    live.argtypes = []
+    live.restype = ctypes.c_long
+
+    rng = np.random.default_rng(1)
+    inputs = {
+        "arange": np.arange(10**6),
+        "shuffled": rng.permutation(np.arange(2_000_000, 2_400_000)),
+        "random64": rng.integers(0, 2**63, 200_000),
+    }
+    expected = {name: primes.count(a, mode="serial") for name, a in inputs.items()}
+    report = []
+    for name, values in inputs.items():
+        for method in ("auto", "sieve", "test"):
+            for allocation, thread in [(1, -1), (2, -1), (3, -1), (4, -1), (5, -1), (-1, 1), (-1, 2), (-1, 3)]:
+                inject(allocation, thread)
+                try:
+                    got = primes.count(values, mode="pthreads", threads=4, method=method)
+                    outcome = "ok" if got == expected[name] else f"WRONG {got}"
+                except MemoryError:
+                    outcome = "MemoryError"
+                except RuntimeError as exc:
+                    outcome = "RuntimeError" if "thread" in str(exc) else f"other RuntimeError {exc}"
+                inject(-1, -1)
+                leaked = live()
+                after = primes.count(values, mode="pthreads", threads=4, method=method)
+                report.append({"input": name, "method": method, "allocation": allocation,
+                               "thread": thread, "outcome": outcome, "leaked": leaked,
+                               "next_call_ok": after == expected[name]})
+    print(json.dumps(report))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def fault_library(tmp_path_factory):
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.skip("no C compiler to build the fault-injection library")
+    out = tmp_path_factory.mktemp("faults") / "libprimes_faults.so"
+    subprocess.run(
+        [compiler, "-O2", "-std=c11", "-D_GNU_SOURCE", "-shared", "-fPIC", "-fvisibility=hidden",
+         "-DPRIMES_FAULT_INJECTION", "-pthread", str(SRC / "primes.c"), "-o", str(out)],
+        check=True,
+    )
+    return out
+
+
+def test_injected_faults_raise_leak_nothing_and_recover(fault_library, tmp_path):
+    env = dict(os.environ, PRIMES_LIBRARY=str(fault_library))
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    outcomes = {row["outcome"] for row in report}
+    # Every kind of fault was really hit somewhere, and nothing else happened.
+    assert outcomes <= {"ok", "MemoryError", "RuntimeError"}, outcomes
+    assert {"MemoryError", "RuntimeError"} <= outcomes
+    for row in report:
+        assert row["leaked"] == 0, row
+        assert row["next_call_ok"], row
+        if row["allocation"] == 1:
+            assert row["outcome"] == "MemoryError", row  # the first allocation always fails
+        if row["thread"] == 1:
+            assert row["outcome"] == "RuntimeError", row  # 4 threads need a thread start
+
+
+def test_normal_build_has_no_fault_injection():
+    # The installed library is a normal build: the hooks are not even there.
+    lib = primes._lib._LIB
+    for name in ("primes_fault_inject", "primes_fault_live_blocks"):
+        with pytest.raises(AttributeError):
+            getattr(lib, name)
