@@ -1,0 +1,293 @@
+"""Dask support: :func:`primes.count` and :func:`primes.is_prime` on a ``dask.array.Array``.
+
+:mod:`primes._api` imports this module only when it is handed a Dask array,
+so ``import primes`` never imports Dask and Dask stays an optional dependency
+(``pip install 'primes[dask]'``).
+
+Each block of the Dask array becomes one task that calls the NumPy
+implementation on that block (:func:`_count_block`, :func:`_is_prime_block`),
+so the C kernels run wherever the block is, on any scheduler.
+
+How the tasks refer to this package
+-----------------------------------
+A task does not refer to :mod:`primes` by reference (the way pickle sends a
+module-level function).  With ``distributed``, a worker unpickles the tasks
+it is sent while reading the scheduler's message, before it knows which task
+failed; a worker on which ``import primes`` fails then drops its connection
+and closes, and when no worker can import it the computation waits for
+workers forever (dask/distributed issue 1341; seen with distributed 2026.8).
+Instead, each task holds a small function sent by value (the way
+Dask sends any lambda) that imports :mod:`primes` when the task runs, on the
+worker: a worker without the package fails that task with a
+:class:`ModuleNotFoundError` naming ``primes`` and the fix, and ``compute()``
+raises it.  The graph then holds nothing from :mod:`primes` at all, so the
+``distributed`` scheduler, which unpickles graphs too, needs only Dask.  Like
+any function Dask sends by value, the small function needs the same Python
+minor version on the client and the workers (``distributed`` warns at
+connection when the versions differ).
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+from collections.abc import Callable
+from typing import Any, Optional
+
+import cloudpickle  # type: ignore[import-untyped, unused-ignore]  # a dependency of Dask itself
+import dask.array as da
+import numpy as np
+
+from ._api import _as_integer_array, _check_method, _check_mode
+from ._api import count as _count_numpy
+from ._api import is_prime as _is_prime_numpy
+from ._threads import resolve_threads
+
+__all__ = ["count", "is_prime"]
+
+# Dask's functions have no annotations; typed names for the two used here let
+# mypy --strict check the calls' results.
+_map_blocks: Callable[..., da.Array] = da.map_blocks
+_sum: Callable[..., da.Array] = da.sum
+
+#: The dtype of the per-block counts and of their sum.  A fixed-size integer
+#: (not object) keeps the reduction in NumPy; a count never exceeds the number
+#: of elements, so it fits with room to spare.
+COUNT_DTYPE = np.dtype(np.int64)
+
+
+def _task_options(x: Any, mode: str, threads: Optional[int], method: str) -> dict[str, Any]:
+    """Validate everything that can be checked before any task runs.
+
+    Returns the keyword arguments each block's NumPy call receives.  Checking
+    here, while the graph is built, makes a mistake raise at the call site
+    instead of inside a worker once the graph is computed.
+    """
+    _check_mode(mode)
+    _check_method(method)
+    # threads=None means one thread per task, not the CPU count: Dask already
+    # runs one task per worker thread, so more C threads per task would only
+    # oversubscribe the cores.  primes.set_threads() and PRIMES_NUM_THREADS
+    # are deliberately not consulted: the first is local to the calling thread
+    # and the second to the client's environment, neither to the workers'.
+    nthreads = 1 if threads is None else resolve_threads(threads)
+    # The dtype (and masked-array) checks of the NumPy path, applied to the
+    # array's zero-size meta so the messages are the same.  A meta that is
+    # not a NumPy array (e.g. CuPy) is checked through its dtype alone.
+    meta = getattr(x, "_meta", None)
+    _as_integer_array(meta if isinstance(meta, np.ndarray) else np.empty(0, dtype=x.dtype))
+    return {"mode": mode, "threads": nthreads, "method": method}
+
+
+# --- what one task runs -------------------------------------------------------------------
+
+
+def _count_block(block: np.ndarray, *, mode: str, threads: int, method: str) -> np.ndarray:
+    """The number of primes in one block, as an array of ``block.ndim`` ones in shape."""
+    found = _count_numpy(block, mode=mode, threads=threads, method=method)
+    return np.full((1,) * block.ndim, found, dtype=COUNT_DTYPE)
+
+
+def _is_prime_block(block: np.ndarray, *, mode: str, threads: int, method: str) -> np.ndarray:
+    """The primality mask of one block (an array even for a 0-d block)."""
+    return np.asarray(_is_prime_numpy(block, mode=mode, threads=threads, method=method))
+
+
+_BLOCK_FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
+    "_count_block": _count_block,
+    "_is_prime_block": _is_prime_block,
+}
+
+
+def _make_worker_entry() -> Callable[..., np.ndarray]:
+    """Return the function a task runs in another process (see the module docstring).
+
+    It is nested so that cloudpickle sends it by value; it uses nothing from
+    this module's globals, so unpickling it needs no :mod:`primes`.
+    """
+
+    def run_in_primes(name: str, block: Any, **options: Any) -> Any:
+        import importlib
+
+        try:
+            module = importlib.import_module("primes._dask")
+        except ImportError as exc:
+            import socket
+            import sys
+
+            raise ModuleNotFoundError(
+                f"primes could not be imported on this Dask worker (host {socket.gethostname()}, "
+                f"Python {sys.executable}): {exc}. Install primes on every worker "
+                "(pip install primes, the same version as the client).",
+                name="primes",
+            ) from exc
+        return getattr(module, name)(block, **options)
+
+    return run_in_primes
+
+
+_WORKER_ENTRY = _make_worker_entry()
+
+
+@functools.cache
+def _pickled_entry(name: str) -> bytes:
+    """The entry bound to ``name``, pickled by value once per process."""
+    data: bytes = cloudpickle.dumps(functools.partial(_WORKER_ENTRY, name))
+    return data
+
+
+class _BlockCall:
+    """The callable handed to ``map_blocks``: calls the block function ``name``.
+
+    In this process it calls the function directly.  Pickled (for worker
+    processes), it becomes ``partial(run_in_primes, name)``, sent by value, so
+    that :mod:`primes` is imported only when the task runs.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, block: np.ndarray, **options: Any) -> np.ndarray:
+        return _BLOCK_FUNCTIONS[self.name](block, **options)
+
+    def __reduce__(self) -> tuple[Callable[[bytes], Any], tuple[bytes]]:
+        # Plain pickle (which distributed tries first) and cloudpickle both
+        # honour __reduce__: the receiver runs pickle.loads on the by-value bytes.
+        return (pickle.loads, (_pickled_entry(self.name),))
+
+    def __dask_tokenize__(self) -> tuple[str, str]:
+        # A stable token, so the same call on the same array gives the same keys.
+        return ("primes._dask._BlockCall", self.name)
+
+    def __repr__(self) -> str:
+        return f"primes._dask.{self.name}"
+
+
+# --- the public functions -----------------------------------------------------------------
+
+
+def count(
+    x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+) -> da.Array:
+    """Count the prime elements of a Dask integer array, lazily.
+
+    Called by :func:`primes.count` when its argument is a
+    ``dask.array.Array``; nothing is computed until ``.compute()``.
+
+    Parameters
+    ----------
+    x : dask.array.Array of integers
+        Any shape, any chunking (uneven or unknown chunk sizes too) and any
+        integer dtype (int8 to uint64).  The blocks must be NumPy arrays.
+    mode : {"pthreads", "threading", "serial"}, optional
+        The mode of each block's call, as for :func:`primes.count`.  With the
+        default ``threads=None`` every mode runs one thread per task.
+    threads : int, optional
+        Threads per task.  Default (None): 1, because Dask already runs as
+        many tasks at once as the workers have threads; more would compete
+        for the same cores.  Raise it only on workers started with fewer
+        Dask threads than cores.  ``primes.set_threads`` and
+        ``PRIMES_NUM_THREADS`` do not apply to Dask tasks.
+    method : {"auto", "sieve", "test"}, optional
+        The engine, as for :func:`primes.count`.
+
+    Returns
+    -------
+    dask.array.Array
+        A 0-d int64 Dask array: one count per block, summed by a tree
+        reduction.  ``int(result.compute())`` is the exact number of primes.
+
+    Raises
+    ------
+    TypeError
+        At once, if ``x``'s dtype is not an integer dtype (or its blocks are
+        masked arrays).
+    ValueError
+        At once, if ``mode``, ``threads`` or ``method`` is invalid.
+
+    See Also
+    --------
+    is_prime : the lazy element-wise mask.
+    primes.count : the same on NumPy arrays.
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> import primes
+    >>> x = da.arange(10**6, chunks=250_000)
+    >>> result = primes.count(x)
+    >>> result.shape, result.dtype
+    ((), dtype('int64'))
+    >>> int(result.compute())
+    78498
+    """
+    options = _task_options(x, mode, threads, method)
+    per_block = _map_blocks(
+        _BlockCall("_count_block"),
+        x,
+        **options,
+        chunks=tuple((1,) * len(sizes) for sizes in x.chunks),
+        dtype=COUNT_DTYPE,
+        meta=np.empty((0,) * x.ndim, dtype=COUNT_DTYPE),
+        token="primes-count-block",
+    )
+    return _sum(per_block, dtype=COUNT_DTYPE)
+
+
+def is_prime(
+    x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+) -> da.Array:
+    """Test each element of a Dask integer array for primality, lazily.
+
+    Called by :func:`primes.is_prime` when its argument is a
+    ``dask.array.Array``; nothing is computed until ``.compute()``.
+
+    Parameters
+    ----------
+    x : dask.array.Array of integers
+        As for :func:`count`.
+    mode : {"pthreads", "threading", "serial"}, optional
+        As for :func:`count`.
+    threads : int, optional
+        Threads per task; default 1, as for :func:`count`.
+    method : {"auto", "sieve", "test"}, optional
+        As for :func:`count`.
+
+    Returns
+    -------
+    dask.array.Array
+        A bool Dask array with ``x``'s shape and chunks, True where the
+        element is prime.
+
+    Raises
+    ------
+    TypeError, ValueError
+        At once, as for :func:`count`.
+
+    See Also
+    --------
+    count : the number of primes, without building the mask.
+    primes.is_prime : the same on NumPy arrays.
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> import primes
+    >>> x = da.arange(20, chunks=7)
+    >>> mask = primes.is_prime(x)
+    >>> mask.chunks, mask.dtype
+    (((7, 7, 6),), dtype('bool'))
+    >>> x[mask].compute()
+    array([ 2,  3,  5,  7, 11, 13, 17, 19])
+    """
+    options = _task_options(x, mode, threads, method)
+    return _map_blocks(
+        _BlockCall("_is_prime_block"),
+        x,
+        **options,
+        dtype=np.bool_,
+        meta=np.empty((0,) * x.ndim, dtype=np.bool_),
+        token="primes-is-prime",
+    )
