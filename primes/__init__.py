@@ -3,6 +3,39 @@
 The work is done by a C library with POSIX threads, called through ctypes
 without copying the array.
 
+Functions
+---------
+count(a, *, mode, threads, method)
+    How many elements of ``a`` are prime.
+is_prime(a, *, mode, threads, method)
+    The boolean mask of the prime elements (``numpy.bool_`` for a scalar).
+set_threads(n)
+    Context manager: the default thread count on the calling thread.
+get_threads()
+    The default thread count in force on the calling thread.
+register_threadpoolctl()
+    Make ``threadpoolctl.threadpool_limits`` limit primes' threads too.
+show_config(mode="stdout")
+    The version, the C library, how it was built, the default thread count.
+
+Constants
+---------
+MODES : tuple of str
+    The execution modes accepted by ``mode=``: ``"pthreads"`` (default; one C
+    call that splits the work among POSIX threads), ``"threading"`` (Python
+    threads, one C call per chunk) and ``"serial"`` (one thread).
+METHODS : tuple of str
+    The engines accepted by ``method=``: ``"auto"`` (default; a cost model
+    chooses), ``"sieve"`` (segmented sieve of Eratosthenes) and ``"test"``
+    (deterministic per-element test).
+__version__ : str
+    The package version.
+
+Modules
+-------
+reference
+    The pure-Python reference implementation (``is_prime(n)``, ``count(values)``).
+
 Examples
 --------
 >>> import numpy as np
@@ -13,12 +46,24 @@ Examples
 >>> primes.is_prime(a)
 array([[ True, False],
        [ True,  True]])
+>>> primes.MODES
+('pthreads', 'threading', 'serial')
+>>> primes.METHODS
+('auto', 'sieve', 'test')
+>>> [primes.count(np.arange(1000), mode=mode) for mode in primes.MODES]
+[168, 168, 168]
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 
-from . import _lib  # first: explains a missing compiled library (e.g. a source checkout)
+from . import (
+    _lib,  # noqa: F401  # first: explains a missing compiled library (e.g. a source checkout)
+    reference,
+)
 from ._api import METHODS, MODES, count, is_prime
+from ._config import show_config
+from ._threadpoolctl import register_threadpoolctl
 from ._threads import get_threads, set_threads
 
 try:
@@ -26,4 +71,15 @@ try:
 except PackageNotFoundError:  # pragma: no cover - only without package metadata
     __version__ = "0+unknown"
 
-__all__ = ["METHODS", "MODES", "count", "is_prime", "get_threads", "set_threads", "__version__"]
+__all__ = [
+    "METHODS",
+    "MODES",
+    "count",
+    "is_prime",
+    "get_threads",
+    "set_threads",
+    "register_threadpoolctl",
+    "show_config",
+    "reference",
+    "__version__",
+]

@@ -5,20 +5,55 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Any, Iterator, List, Optional, Union
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Union, overload
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from . import _lib
 from ._threads import resolve_threads
 
+if TYPE_CHECKING:  # for annotations only: Dask stays optional, typing_extensions is not needed at run time
+    import dask.array
+    from typing_extensions import TypeGuard
+
 __all__ = ["MODES", "METHODS", "count", "is_prime"]
 
-#: The engines, for the ``method`` keyword.
 METHODS = ("auto", "sieve", "test")
+"""The engines, for the ``method`` keyword of :func:`count` and :func:`is_prime`.
 
-#: The execution modes, in the order of the ``mode`` keyword's documentation.
+``"auto"`` (the default) lets a cost model choose per call and per chunk;
+``"sieve"`` forces a segmented sieve of Eratosthenes for values below 2**32;
+``"test"`` forces the deterministic per-element test.  All give identical
+results.
+
+Examples
+--------
+>>> import numpy as np
+>>> import primes
+>>> primes.METHODS
+('auto', 'sieve', 'test')
+>>> {method: primes.count(np.arange(10**4), method=method) for method in primes.METHODS}
+{'auto': 1229, 'sieve': 1229, 'test': 1229}
+"""
+
 MODES = ("pthreads", "threading", "serial")
+"""The execution modes, for the ``mode`` keyword of :func:`count` and :func:`is_prime`.
+
+``"pthreads"`` (the default): one C call that splits the work among POSIX
+threads; ``"threading"``: Python threads, one C call per chunk of the array;
+``"serial"``: one C call on a single thread.  All give identical results.
+
+Examples
+--------
+>>> import numpy as np
+>>> import primes
+>>> primes.MODES
+('pthreads', 'threading', 'serial')
+>>> [primes.count(np.arange(10**4), mode=mode, threads=2) for mode in primes.MODES]
+[1229, 1229, 1229]
+"""
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
@@ -34,18 +69,16 @@ _MAX_THREADS = 1024
 _MIN_ELEMENTS_PER_THREAD = 1 << 15
 # Elements per ctypes call in "threading" mode when the caller does not say.
 _THREADING_CHUNK = 1 << 16
-# Interrupts: a C call cannot be interrupted, so calls are kept short enough
-# (even at about 1 us per element, the worst case: primes near 2^64) for
-# Ctrl-C to act within about 100 ms.  Serial mode calls C on slices of this
-# many elements; pthreads mode calls C directly up to this many elements and
-# from a helper thread, with a cancel flag, above.
-_SERIAL_SLICE = 1 << 16
+# Interrupts: a C call cannot be interrupted, and even at about 1 us per
+# element (the worst case: primes near 2^64) this many elements take well
+# under 100 ms.  Larger inputs are passed to C from a helper thread, with a
+# cancel flag, while the calling thread waits for Ctrl-C (see _interruptible).
 _DIRECT_CALL_ELEMENTS = 1 << 16
 # How long the waiting thread sleeps between checks for signals.
 _WAIT_SECONDS = 0.02
 
 
-def _is_dask_array(a: Any) -> bool:
+def _is_dask_array(a: object) -> TypeGuard[dask.array.Array]:
     """True for a dask.array.Array, without importing Dask (if Dask's array
     module was never imported, ``a`` cannot be one of its arrays)."""
     dask_array = sys.modules.get("dask.array")
@@ -88,7 +121,7 @@ def _from_python_objects(a: Any) -> np.ndarray:
                 "expected integers, got an element of type "
                 f"{type(item).__name__} ({item!r:.40})"
             )
-    values: List[int] = [int(item) for item in flat]
+    values: list[int] = [int(item) for item in flat]
     low, high = min(values), max(values)
     if low < _INT64_MIN or high > _UINT64_MAX:
         bad = low if low < _INT64_MIN else high
@@ -165,8 +198,8 @@ def _kernel_blocks(array: np.ndarray) -> Iterator[np.ndarray]:
     iterator = np.nditer(
         array,
         flags=["external_loop", "buffered", "zerosize_ok"],
-        op_flags=[["readonly"]],
-        op_dtypes=[target],
+        op_flags=["readonly"],
+        op_dtypes=target,
         casting="safe",
         buffersize=_BLOCK_ELEMENTS,
         order="C",
@@ -178,7 +211,11 @@ def _kernel_blocks(array: np.ndarray) -> Iterator[np.ndarray]:
 
 
 def _kernel(
-    values: np.ndarray, out: Optional[np.ndarray], threads: int, method: int, cancel: Optional[_lib.CancelFlag] = None
+    values: np.ndarray,
+    out: Optional[np.ndarray],
+    threads: int,
+    method: int,
+    cancel: Optional[_lib.CancelFlag] = None,
 ) -> int:
     """One C call: count (``out`` None) or fill ``out``; returns the count (0 when filling)."""
     if out is None:
@@ -207,7 +244,7 @@ def _interruptible(values: np.ndarray, out: Optional[np.ndarray], threads: int, 
     at their next chunk, and they are joined before the exception propagates.
     """
     cancel = _lib.CancelFlag()
-    outcome: List[Any] = []
+    outcome: list[Any] = []
     done = threading.Event()
 
     def call() -> None:
@@ -233,7 +270,9 @@ def _interruptible(values: np.ndarray, out: Optional[np.ndarray], threads: int, 
     return int(outcome[0])
 
 
-def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk: int, method: int = 0) -> int:
+def _threaded(
+    values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk: int, method: int = 0
+) -> int:
     """Run the single-thread kernel on chunks of ``values`` from ``threads`` Python threads.
 
     Chunks are handed out from a shared counter; each is one ctypes call, which
@@ -248,7 +287,7 @@ def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk
     lock = threading.Lock()
     next_chunk = [0]
     totals = [0] * workers
-    errors: List[BaseException] = []
+    errors: list[BaseException] = []
     cancel = _lib.CancelFlag()
     finished = [threading.Event() for _ in range(workers)]
 
@@ -271,7 +310,7 @@ def _threaded(values: np.ndarray, out: Optional[np.ndarray], threads: int, chunk
             finished[slot].set()
 
     helpers = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(1, workers)]
-    started: List[threading.Thread] = []
+    started: list[threading.Thread] = []
     try:
         for helper in helpers:
             helper.start()
@@ -299,20 +338,16 @@ def _run(values: np.ndarray, out: Optional[np.ndarray], mode: str, threads: int,
     size = values.size
     if mode == "threading" and threads > 1 and size >= 2 * _MIN_ELEMENTS_PER_THREAD:
         return _threaded(values, out, threads, _THREADING_CHUNK, method)
-    if mode == "pthreads" and threads > 1:
-        if size <= _DIRECT_CALL_ELEMENTS:
-            return _kernel(values, out, threads, method)
-        return _interruptible(values, out, threads, method)
-    # Serial (or one thread): C calls on this thread, a slice at a time, so that
-    # a pending Ctrl-C is raised between slices.
-    total = 0
-    for start in range(0, size, _SERIAL_SLICE):
-        part = slice(start, start + _SERIAL_SLICE)
-        total += _kernel(values[part], None if out is None else out[part], 1, method)
-    return total
+    # pthreads: one C call on `threads` threads; serial: one C call on one.
+    kernel_threads = threads if mode == "pthreads" else 1
+    if size <= _DIRECT_CALL_ELEMENTS:
+        return _kernel(values, out, kernel_threads, method)
+    return _interruptible(values, out, kernel_threads, method)
 
 
-def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto") -> int:
+def count(
+    a: ArrayLike, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+) -> int:
     """Count the prime elements of an integer array.
 
     Parameters
@@ -326,7 +361,9 @@ def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None, meth
         ``"pthreads"`` (default): one C call that splits the work among POSIX
         threads.  ``"threading"``: the array is cut into chunks run by a pool
         of Python threads, one C call per chunk.  ``"serial"``: one C call on
-        the calling thread.  All modes give identical results.
+        a single thread.  All modes give identical results.  Above 65536
+        elements the C call runs on a helper thread while the calling thread
+        waits, so that Ctrl-C stops it within about 100 ms.
     threads : int, optional
         Largest number of threads to use (``mode="serial"`` ignores it).
         Default: :func:`primes.get_threads`, i.e. the ``set_threads`` block in
@@ -389,9 +426,34 @@ def count(a: Any, *, mode: str = "pthreads", threads: Optional[int] = None, meth
     return total
 
 
+# A scalar gives a numpy.bool_, an array (or a nested sequence) a bool array.
+# (A 0-d array also gives a numpy.bool_, as NumPy's ufuncs do; the overloads
+# follow NumPy's own stubs in typing it as an array.)
+@overload
 def is_prime(
-    a: Any, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
-) -> Union[np.ndarray, np.bool_]:
+    a: Union[int, np.integer[Any]], *, mode: str = ..., threads: Optional[int] = ..., method: str = ...
+) -> np.bool_: ...
+
+
+@overload
+def is_prime(
+    a: Union[NDArray[np.integer[Any]], Sequence[Any], range],
+    *,
+    mode: str = ...,
+    threads: Optional[int] = ...,
+    method: str = ...,
+) -> NDArray[np.bool_]: ...
+
+
+@overload
+def is_prime(
+    a: ArrayLike, *, mode: str = ..., threads: Optional[int] = ..., method: str = ...
+) -> Union[NDArray[np.bool_], np.bool_]: ...
+
+
+def is_prime(
+    a: ArrayLike, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+) -> Union[NDArray[np.bool_], np.bool_]:
     """Test each element of an integer array for primality.
 
     Parameters
@@ -436,7 +498,7 @@ def is_prime(
     if _is_dask_array(a):
         from . import _dask  # Dask is optional: imported only for Dask input
 
-        return _dask.is_prime(a, mode=mode, threads=threads, method=method)  # type: ignore[no-any-return]
+        return _dask.is_prime(a, mode=mode, threads=threads, method=method)  # type: ignore[return-value]
     mode = _check_mode(mode)
     engine = _check_method(method)
     nthreads = resolve_threads(threads)
@@ -449,5 +511,5 @@ def is_prime(
         _run(block, flat_out[start:stop], mode, nthreads, engine)
         start = stop
     if out.ndim == 0:
-        return out[()]  # type: ignore[no-any-return]
+        return out[()]
     return out

@@ -8,10 +8,12 @@ over pure Python as a table.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import time
-from typing import Callable, List, NoReturn, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Callable, NoReturn, Optional
 
 import numpy as np
 
@@ -93,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _median_time(function: Callable[[], int], repeats: int) -> Tuple[int, float]:
+def _median_time(function: Callable[[], int], repeats: int) -> tuple[int, float]:
     results, times = [], []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -114,8 +116,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.error(str(exc))
     values = np.arange(args.n, dtype=np.int64)
 
-    methods: List[Tuple[str, str, Callable[[], int], int]] = []
-    notes: List[str] = []
+    methods: list[tuple[str, str, Callable[[], int], int]] = []
+    notes: list[str] = []
     if "python" in args.modes:
         if args.n <= PYTHON_LIMIT or args.python:
             as_list = values.tolist()
@@ -123,9 +125,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                             min(args.repeats, PYTHON_REPEATS)))
         else:
             notes.append(f"pure Python skipped: N > {PYTHON_LIMIT:,} (add --python to run it)")
-    for label, mode in (("C serial", "serial"), ("C pthreads", "pthreads"), ("Python threads + C", "threading")):
+    c_rows = (("C serial", "serial"), ("C pthreads", "pthreads"), ("Python threads + C", "threading"))
+    for label, mode in c_rows:
         if mode in args.modes:
-            methods.append((label, mode, lambda mode=mode: count(values, mode=mode, threads=threads), args.repeats))
+            run = functools.partial(count, values, mode=mode, threads=threads)
+            methods.append((label, mode, run, args.repeats))
 
     print(f"primes {__version__}: primes in np.arange({args.n:,}) (int64)")
     print(f"threads: {threads}; CPUs available: {available_cpus()}; library: {_lib.LIBRARY_PATH}")
@@ -140,7 +144,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if mode == "python":
             baseline = seconds
         speedup = f"{baseline / seconds:,.1f}x" if baseline and seconds > 0 else "-"
-        print(f"{label:<20} {mode:<10} {found:>12} {repeats:>5} {seconds * 1e3:>12.3f} {speedup:>10}", flush=True)
+        row = f"{label:<20} {mode:<10} {found:>12} {repeats:>5} {seconds * 1e3:>12.3f} {speedup:>10}"
+        print(row, flush=True)
     for note in notes:
         print(note)
     if len(counts) > 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Iterable
+from collections.abc import Iterable
 
 __all__ = ["is_prime", "count"]
 
@@ -35,6 +35,32 @@ def _strong_probable_prime(n: int, base: int) -> bool:
 
 def is_prime(n: int) -> bool:
     """Return True if the integer ``n`` is prime.
+
+    Parameters
+    ----------
+    n : int
+        Any integer (an ``int``, a NumPy integer or anything with
+        ``__index__``), of any size.  0, 1 and negative values are not prime.
+
+    Returns
+    -------
+    bool
+        Whether ``n`` is prime.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+
+    See Also
+    --------
+    primes.is_prime : the fast, element-wise version for NumPy arrays.
+
+    Notes
+    -----
+    Trial division by 6k +/- 1 below 2**32; above, strong probable-prime
+    tests to the first twelve prime bases, which no composite below
+    3.3 * 10**24 passes, so the answer is exact for every 64-bit value.
 
     Examples
     --------
@@ -64,6 +90,20 @@ def is_prime(n: int) -> bool:
 
 def count(values: Iterable[int]) -> int:
     """Return how many of ``values`` are prime (each occurrence counts).
+
+    Parameters
+    ----------
+    values : iterable of int
+        The integers to test, one Python-level call of :func:`is_prime` each.
+
+    Returns
+    -------
+    int
+        The number of prime elements.
+
+    See Also
+    --------
+    primes.count : the fast version for NumPy arrays.
 
     Examples
     --------

@@ -1,0 +1,39 @@
+"""Static checks of the public annotations: mypy (see .ci/static_checks.sh) checks
+this file, pytest does not run it.  Each ``assert_type`` fails mypy if the type
+it infers differs, e.g. if a scalar stopped being typed as ``numpy.bool_``."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+from numpy.typing import NDArray
+from typing_extensions import assert_type
+
+import primes
+
+array = np.arange(10)
+assert_type(primes.count(array), int)
+assert_type(primes.count([2, 3, 4], mode="serial", threads=2, method="sieve"), int)
+assert_type(primes.count(range(100)), int)
+
+assert_type(primes.is_prime(7), np.bool_)
+assert_type(primes.is_prime(np.uint64(7)), np.bool_)
+assert_type(primes.is_prime(array), NDArray[np.bool_])
+assert_type(primes.is_prime([2, 3, 4]), NDArray[np.bool_])
+assert_type(primes.is_prime(range(10)), NDArray[np.bool_])
+
+assert_type(primes.get_threads(), int)
+with primes.set_threads(-1):
+    pass
+assert_type(primes.show_config(), None)
+assert_type(primes.show_config(mode="dicts"), dict[str, dict[str, Any]])
+assert_type(primes.register_threadpoolctl(), None)
+assert_type(primes.MODES, tuple[str, str, str])
+assert_type(primes.METHODS, tuple[str, str, str])
+assert_type(primes.reference.is_prime(7), bool)
+assert_type(primes.reference.count(range(10)), int)
+assert_type(primes.__version__, str)
+
+threads: Optional[int] = None
+assert_type(primes.count(array, threads=threads), int)
