@@ -3,9 +3,11 @@ conversion to the C kernels' element types, and the three execution modes."""
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Optional, Union, overload
 
 import numpy as np
@@ -224,6 +226,28 @@ def _kernel(
     return 0
 
 
+_helper_pool: Optional[ThreadPoolExecutor] = None
+_helper_pool_pid = 0
+_helper_pool_lock = threading.Lock()
+# Pool threads never wait for one another, so a full pool only delays work.
+_HELPER_POOL_SIZE = 256
+
+
+def _helpers() -> ThreadPoolExecutor:
+    """The pool of helper threads, started at the first call that needs one.
+
+    Starting a Python thread costs about 100 us, a tenth of counting 10^6
+    numbers, so helper threads are kept for the next call.  A forked child
+    gets a new pool: the parent's threads do not exist there.
+    """
+    global _helper_pool, _helper_pool_pid
+    with _helper_pool_lock:
+        if _helper_pool is None or _helper_pool_pid != os.getpid():
+            _helper_pool = ThreadPoolExecutor(_HELPER_POOL_SIZE, thread_name_prefix="primes-helper")
+            _helper_pool_pid = os.getpid()
+        return _helper_pool
+
+
 def _wait_for(done: threading.Event) -> None:
     """Wait until ``done`` is set, letting signal handlers run meanwhile.
 
@@ -236,7 +260,7 @@ def _wait_for(done: threading.Event) -> None:
 
 
 def _interruptible(values: np.ndarray, out: Optional[np.ndarray], threads: int, method: int) -> int:
-    """One C call made on a helper thread while the calling thread waits.
+    """One C call made on a pool thread while the calling thread waits.
 
     A C call cannot be interrupted: Python runs its signal handlers only
     between bytecodes.  Waiting here instead lets Ctrl-C raise
@@ -255,16 +279,13 @@ def _interruptible(values: np.ndarray, out: Optional[np.ndarray], threads: int, 
         finally:
             done.set()
 
-    helper = threading.Thread(target=call, name="primes-call", daemon=True)
-    helper.start()
+    _helpers().submit(call)
     try:
         _wait_for(done)
     except BaseException:
         cancel.set()
         done.wait()
-        helper.join()
         raise
-    helper.join()
     if isinstance(outcome[0], BaseException):
         raise outcome[0]
     return int(outcome[0])
@@ -309,24 +330,21 @@ def _threaded(
             totals[slot] = total
             finished[slot].set()
 
-    helpers = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(1, workers)]
-    started: list[threading.Thread] = []
+    submitted = 0
     try:
-        for helper in helpers:
-            helper.start()
-            started.append(helper)
+        pool = _helpers()
+        for slot in range(1, workers):
+            pool.submit(work, slot)
+            submitted = slot
         work(0)
         for slot in range(1, workers):
             _wait_for(finished[slot])
     except BaseException as exc:
         errors.append(exc)
         cancel.set()
-        for slot, helper in enumerate(started, start=1):
+        for slot in range(1, submitted + 1):
             finished[slot].wait()
-            helper.join()
         raise
-    for helper in started:
-        helper.join()
     if errors:
         raise errors[0]
     return sum(totals)

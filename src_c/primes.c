@@ -518,7 +518,9 @@ static int run_task(const void *a, size_t n, int threads, int method, const int 
     }
 
     int nthreads = threads_for(n, threads);
-    size_t chunk = n / ((size_t)nthreads * 8);
+    /* About 32 chunks per thread: the last chunks to finish leave at most
+     * 1/32 of the work unbalanced. */
+    size_t chunk = n / ((size_t)nthreads * 32);
     t.chunk = chunk < CHUNK_MIN ? CHUNK_MIN : chunk > CHUNK_MAX ? CHUNK_MAX : chunk;
 
     struct thread_slot *slots = PRIMES_ALIGNED_ALLOC(64, sizeof(struct thread_slot) * (size_t)nthreads);
