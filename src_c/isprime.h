@@ -225,21 +225,6 @@ static inline int sprp64_base2(const struct mont64 *m)
     return sprp64_finish(m, x);
 }
 
-static inline int sprp64(const struct mont64 *m, uint64_t base)
-{
-    base %= m->n;
-    if (base == 0)
-        return 1;
-    uint64_t b = mont64_mul(base, m->r2, m->n, m->n_inv);
-    uint64_t x = b;
-    for (int bit = 62 - __builtin_clzll(m->d); bit >= 0; bit--) {
-        x = mont64_mul(x, x, m->n, m->n_inv);
-        if ((m->d >> bit) & 1u)
-            x = mont64_mul(x, b, m->n, m->n_inv);
-    }
-    return sprp64_finish(m, x);
-}
-
 /* Forward: the strong Lucas test is defined below. */
 static inline int strong_lucas(const struct mont64 *m);
 
@@ -413,28 +398,6 @@ static inline void sprp2_32_lanes(const uint32_t *n, int *pass)
         }
         pass[k] = ok;
     }
-}
-
-/* Strong tests of LANES (number, base) pairs, numbers odd and >= 2^32; a
- * base of 2 is done by doublings. */
-static inline void sprp64_lanes(const struct mont64 *const *m, const uint64_t *base, int *pass)
-{
-    uint64_t b[LANES], x[LANES], bits = 0;
-    for (int k = 0; k < LANES; k++) {
-        uint64_t r = base[k] % m[k]->n;
-        b[k] = mont64_mul(r, m[k]->r2, m[k]->n, m[k]->n_inv);
-        x[k] = m[k]->one;
-        bits |= m[k]->d;
-    }
-    for (int bit = 63 - __builtin_clzll(bits); bit >= 0; bit--) {
-        for (int k = 0; k < LANES; k++) {
-            uint64_t y = mont64_mul(x[k], x[k], m[k]->n, m[k]->n_inv);
-            uint64_t z = mont64_mul(y, b[k], m[k]->n, m[k]->n_inv);
-            x[k] = select64((m[k]->d >> bit) & 1u, z, y);
-        }
-    }
-    for (int k = 0; k < LANES; k++)
-        pass[k] = b[k] == 0 || sprp64_finish(m[k], x[k]);
 }
 
 static inline void sprp64_base2_lanes(const struct mont64 *m, int *pass)

@@ -23,20 +23,7 @@ import sys
 
 import sympy
 
-
-def strong_probable_prime(n: int, base: int) -> bool:
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    x = pow(base, d, n)
-    if x in (1, n - 1):
-        return True
-    for _ in range(s - 1):
-        x = x * x % n
-        if x == n - 1:
-            return True
-    return False
+from primes.reference import _strong_probable_prime as strong_probable_prime
 
 
 def spsp2_p_2p_minus_1(count: int) -> list:
