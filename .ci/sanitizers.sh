@@ -45,6 +45,9 @@ ubsan_runtime=$(gcc -print-file-name=libubsan.so)
 deactivate
 
 echo "== sanitizers: ThreadSanitizer concurrency driver"
-gcc -g -O1 -fsanitize=thread -Isrc_c src_c/primes.c tests/c/concurrency_driver.c \
+# The library's sources: every src_c/*.c but the include-templates.
+sources=()
+for file in src_c/*.c; do [[ $file == *.template.c ]] || sources+=("$file"); done
+gcc -g -O1 -fsanitize=thread -Isrc_c "${sources[@]}" tests/c/concurrency_driver.c \
   -o "$work/concurrency_driver" -pthread
 TSAN_OPTIONS=halt_on_error=1 "$work/concurrency_driver"
