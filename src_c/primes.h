@@ -65,6 +65,13 @@ extern "C" {
 #define PRIMES_METHOD_SIEVE 1 /* sieve every value below 2^32 (others: the test) */
 #define PRIMES_METHOD_TEST 2  /* the per-element deterministic test */
 
+/* Limits on threads.  A call uses at most PRIMES_MAX_THREADS threads, whatever
+ * `threads` asks for, and one thread per PRIMES_MIN_ELEMENTS_PER_THREAD
+ * elements (at least one): starting and joining a thread costs tens of
+ * microseconds, which a smaller share of the work would not repay. */
+#define PRIMES_MAX_THREADS 1024
+#define PRIMES_MIN_ELEMENTS_PER_THREAD 32768
+
 /* Returns PRIMES_ABI_VERSION as compiled into the library. */
 PRIMES_API int primes_abi_version(void);
 
