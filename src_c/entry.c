@@ -38,7 +38,7 @@ struct call {
 };
 
 /* The kernels a call tests with.  Only the portable ones exist so far; the
- * run-time choice by CPU level comes here. */
+ * run-time choice by CPU level (cpu.h) comes here. */
 static const struct test_kernels *kernels_for_call(void)
 {
     return &test_kernels_baseline;

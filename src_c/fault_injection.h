@@ -8,8 +8,8 @@
  * they can be told to fail the Nth allocation or thread start from now, and
  * they count the blocks still allocated, so that a test can check that a
  * failed call frees everything.  The counters (in fault_injection.c, shared by
- * every source file) are the only mutable globals of any build, and they
- * exist only in that test build.
+ * every source file) are the only mutable globals of any build besides
+ * cpu.c's cached detection, and they exist only in that test build.
  */
 #ifndef PRIMES_FAULT_INJECTION_H
 #define PRIMES_FAULT_INJECTION_H

@@ -72,6 +72,13 @@ extern "C" {
 #define PRIMES_MAX_THREADS 1024
 #define PRIMES_MIN_ELEMENTS_PER_THREAD 32768
 
+/* CPU levels of the per-element test kernels, from the portable one up (the
+ * best one the CPU and the operating system support is detected at run time,
+ * src_c/cpu.c).  No entry point takes a level yet. */
+#define PRIMES_CPU_BASELINE 0 /* portable C: any C11 compiler, any architecture */
+#define PRIMES_CPU_AVX2 1     /* x86-64 with AVX2, BMI2 and FMA */
+#define PRIMES_CPU_AVX512 2   /* x86-64 with AVX-512 F, VL, DQ, BW and IFMA */
+
 /* Returns PRIMES_ABI_VERSION as compiled into the library. */
 PRIMES_API int primes_abi_version(void);
 

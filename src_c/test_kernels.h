@@ -10,9 +10,9 @@
  * overlap.  classify_u64 handles values below 2^32 too.  Signed inputs are
  * mapped to unsigned by the caller (negatives to 0) before the kernel.
  *
- * Kernels come in levels: `baseline` is portable C (test_baseline.c,
- * today's algorithm); faster levels live in their own files, compiled with
- * their own flags.  The engines never name a kernel:
+ * Kernels come in levels (PRIMES_CPU_* in primes.h): `baseline` is portable
+ * C (test_baseline.c, today's algorithm); faster levels live in their own
+ * files, compiled with their own flags.  The engines never name a kernel:
  * they call through the `const struct test_kernels *` of their call, which
  * the entry points choose, so that a new level plugs in here and in the
  * choice only.  A level without a special kernel for one width points at a
