@@ -16,8 +16,11 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The library's sources: every src_c/*.c but the include-templates.
+sources=()
+for file in src_c/*.c; do [[ $file == *.template.c ]] || sources+=("$file"); done
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -Isrc_c src_c/primes.c tests/fuzz/fuzz_primes.c -o "$work/fuzz_primes" -pthread
+  -Isrc_c "${sources[@]}" tests/fuzz/fuzz_primes.c -o "$work/fuzz_primes" -pthread
 mkdir -p "$work/corpus"
 echo "== fuzz: ${FUZZ_SECONDS:-60} s"
 status=0

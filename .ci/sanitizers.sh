@@ -5,7 +5,8 @@
 #     preloaded into Python (CPython itself is not instrumented); the Dask and
 #     notebook tests are left out here (they exercise the same C calls through
 #     other processes, and double the time);
-#  2. ThreadSanitizer on a C driver that calls the library from many threads.
+#  2. ThreadSanitizer on a C driver that calls the library from many threads,
+#     and on the scheduler's unit test (tests/c/test_scheduler.c).
 # Any report stops the run with a non-zero status (halt_on_error).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +46,12 @@ ubsan_runtime=$(gcc -print-file-name=libubsan.so)
 deactivate
 
 echo "== sanitizers: ThreadSanitizer concurrency driver"
-gcc -g -O1 -fsanitize=thread -Isrc_c src_c/primes.c tests/c/concurrency_driver.c \
+# The library's sources: every src_c/*.c but the include-templates.
+sources=()
+for file in src_c/*.c; do [[ $file == *.template.c ]] || sources+=("$file"); done
+gcc -g -O1 -fsanitize=thread -Isrc_c "${sources[@]}" tests/c/concurrency_driver.c \
   -o "$work/concurrency_driver" -pthread
 TSAN_OPTIONS=halt_on_error=1 "$work/concurrency_driver"
+gcc -g -O1 -fsanitize=thread -D_GNU_SOURCE -DPRIMES_FAULT_INJECTION -Isrc_c tests/c/test_scheduler.c \
+  src_c/scheduler.c src_c/fault_injection.c -o "$work/test_scheduler" -pthread
+TSAN_OPTIONS=halt_on_error=1 "$work/test_scheduler"

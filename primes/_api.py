@@ -64,8 +64,8 @@ _UINT64_MAX = 2**64 - 1
 # Inputs that need converting are converted this many elements at a time, so
 # that counting a huge strided or byte-swapped array needs little extra memory.
 _BLOCK_ELEMENTS = 1 << 20
-# The C library uses at most this many threads per call (MAX_THREADS in
-# primes.c); larger requests are capped here, before ctypes' C int could wrap.
+# The C library uses at most this many threads per call (PRIMES_MAX_THREADS in
+# src_c/primes.h); larger requests are capped here, before ctypes' C int could wrap.
 _MAX_THREADS = 1024
 # Python threads are only worth starting for this many elements each.
 _MIN_ELEMENTS_PER_THREAD = 1 << 15

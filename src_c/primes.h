@@ -65,6 +65,20 @@ extern "C" {
 #define PRIMES_METHOD_SIEVE 1 /* sieve every value below 2^32 (others: the test) */
 #define PRIMES_METHOD_TEST 2  /* the per-element deterministic test */
 
+/* Limits on threads.  A call uses at most PRIMES_MAX_THREADS threads, whatever
+ * `threads` asks for, and one thread per PRIMES_MIN_ELEMENTS_PER_THREAD
+ * elements (at least one): starting and joining a thread costs tens of
+ * microseconds, which a smaller share of the work would not repay. */
+#define PRIMES_MAX_THREADS 1024
+#define PRIMES_MIN_ELEMENTS_PER_THREAD 32768
+
+/* CPU levels of the per-element test kernels, from the portable one up (the
+ * best one the CPU and the operating system support is detected at run time,
+ * src_c/cpu.c).  No entry point takes a level yet. */
+#define PRIMES_CPU_BASELINE 0 /* portable C: any C11 compiler, any architecture */
+#define PRIMES_CPU_AVX2 1     /* x86-64 with AVX2, BMI2 and FMA */
+#define PRIMES_CPU_AVX512 2   /* x86-64 with AVX-512 F, VL, DQ, BW and IFMA */
+
 /* Returns PRIMES_ABI_VERSION as compiled into the library. */
 PRIMES_API int primes_abi_version(void);
 

@@ -7,7 +7,10 @@ The test modules cannot import this file (pytest runs with
   ``tests/data`` (never anything outside the repository);
 - ``sieve_mask``: an independent NumPy sieve of Eratosthenes;
 - ``sieve_1e7``: ``sieve_mask(10**7 + 1)``, computed once per session;
-- ``reference_mask``: :func:`primes.reference.is_prime` applied elementwise.
+- ``reference_mask``: :func:`primes.reference.is_prime` applied elementwise;
+- ``c_compiler``, ``library_sources``: the system C compiler (the test is
+  skipped, saying so, when there is none) and the C library's source files,
+  for the tests that build the C sources themselves.
 
 Test modules that need the data at collection time (for ``parametrize``)
 read it with the same one-line JSON load, relative to their own file.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 from typing import Any, Callable, List
 
@@ -26,6 +30,7 @@ import pytest
 from primes import reference
 
 DATA_DIR = Path(__file__).parent / "data"
+SRC_C = Path(__file__).parents[1] / "src_c"
 
 
 def load_json(name: str) -> Any:
@@ -108,3 +113,18 @@ def pi_values() -> dict:
     """pi(x) by label ("10^6", "2^31", ...) from pi_values.json, as {label: (x, pi)}."""
     data = load_json("pi_values.json")
     return {item["label"]: (item["x"], item["pi"]) for item in data["values"] + data["powers_of_two"]}
+
+
+@pytest.fixture(scope="session")
+def c_compiler() -> str:
+    """The system C compiler (``cc``, else ``gcc``); skips the test when there is none."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.skip("no C compiler (cc or gcc) on PATH to build the C sources")
+    return compiler
+
+
+@pytest.fixture(scope="session")
+def library_sources() -> List[Path]:
+    """The C library's source files: every ``src_c/*.c`` but the include-templates."""
+    return sorted(p for p in SRC_C.glob("*.c") if not p.name.endswith(".template.c"))

@@ -1,9 +1,9 @@
 """Failed allocations and thread starts reach Python as exceptions, leak nothing,
 and leave the library working.
 
-The faults come from a test build of the C library: src_c/primes.c compiled
-here with -DPRIMES_FAULT_INJECTION, which routes every allocation and thread
-start through src_c/fault_injection.h.  There, primes_fault_inject(a, t)
+The faults come from a test build of the C library: the sources in src_c/
+compiled here with -DPRIMES_FAULT_INJECTION, which routes every allocation
+and thread start through src_c/fault_injection.h.  There, primes_fault_inject(a, t)
 makes the a-th allocation and the t-th thread start from now fail, and
 primes_fault_live_blocks() counts the blocks still allocated.  The package
 loads that build through the PRIMES_LIBRARY variable, in a child process.  A
@@ -14,17 +14,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
-
 import pytest
 
 import primes
-
-SRC = Path(__file__).parents[1] / "src_c"
 
 CHILD = textwrap.dedent(
     """
@@ -71,14 +66,11 @@ CHILD = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def fault_library(tmp_path_factory):
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        pytest.skip("no C compiler to build the fault-injection library")
+def fault_library(tmp_path_factory, c_compiler, library_sources):
     out = tmp_path_factory.mktemp("faults") / "libprimes_faults.so"
     subprocess.run(
-        [compiler, "-O2", "-std=c11", "-D_GNU_SOURCE", "-shared", "-fPIC", "-fvisibility=hidden",
-         "-DPRIMES_FAULT_INJECTION", "-pthread", str(SRC / "primes.c"), "-o", str(out)],
+        [c_compiler, "-O2", "-std=c11", "-D_GNU_SOURCE", "-shared", "-fPIC", "-fvisibility=hidden",
+         "-DPRIMES_FAULT_INJECTION", "-pthread", *map(str, library_sources), "-o", str(out)],
         check=True,
     )
     return out

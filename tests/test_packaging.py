@@ -224,7 +224,7 @@ def uncommitted_note():
 def test_sdist_holds_the_sources_and_no_build_output(dist):
     with tarfile.open(dist["sdist"]) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    for required in ("pyproject.toml", "meson.build", "README.md", "PKG-INFO", "src_c/primes.c",
+    for required in ("pyproject.toml", "meson.build", "README.md", "PKG-INFO", "src_c/entry.c",
                      "src_c/primes.h", "primes/__init__.py", "primes/py.typed", "primes/_build_info.py.in"):
         assert required in names, f"{required} missing from the sdist{uncommitted_note()}"
     built = [name for name in names

@@ -3,9 +3,12 @@
  * ThreadSanitizer (an uninstrumented Python would hide or confuse its
  * reports, so this driver links the C sources directly).
  *
- *   gcc -g -O1 -fsanitize=thread -Isrc_c src_c/primes.c tests/c/concurrency_driver.c \
+ *   gcc -g -O1 -fsanitize=thread -Isrc_c SOURCES tests/c/concurrency_driver.c \
  *       -o build/concurrency_driver -pthread
  *   TSAN_OPTIONS=halt_on_error=1 build/concurrency_driver
+ *
+ * where SOURCES are the library's sources: every .c file of src_c but the
+ * include-templates (*.template.c); .ci/sanitizers.sh does this.
  *
  * Eight caller threads share read-only inputs; each makes calls with 1-4
  * library threads, every engine, counting and classifying, and one caller

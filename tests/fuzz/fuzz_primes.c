@@ -1,10 +1,12 @@
 /*
  * fuzz_primes.c -- libFuzzer target for the C entry points.
  *
- * Build and run (see tests/README.md):
+ * Build and run (see tests/README.md; .ci/fuzz.sh does this):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *         -Isrc_c src_c/primes.c tests/fuzz/fuzz_primes.c -o build/fuzz_primes -pthread
+ *         -Isrc_c SOURCES tests/fuzz/fuzz_primes.c -o build/fuzz_primes -pthread
  *   build/fuzz_primes -max_total_time=60
+ * where SOURCES are the library's sources: every .c file of src_c but the
+ * include-templates (*.template.c).
  *
  * The first input byte picks the element type, the thread count and the
  * engine; the rest is the array.  Every call must return PRIMES_OK, count and

@@ -1,0 +1,227 @@
+/*
+ * elements.template.c -- the loops that read the input array (internal).
+ *
+ * Not compiled on its own: elements.c includes it once per element type,
+ * after defining
+ *   ELEMENT_NAME         the suffix of the names defined here (int32 ...)
+ *   ELEMENT_TYPE         the element's C type (int32_t ...)
+ *   ELEMENT_UTYPE        the unsigned type of the same width
+ *   ELEMENT_SIGNED       1 if ELEMENT_TYPE is signed, else 0
+ *   ELEMENT_KERNEL       the kernel that tests it: classify_u32 or classify_u64
+ *   ELEMENT_KERNEL_TYPE  that kernel's value type: uint32_t or uint64_t
+ * Each inclusion defines static functions <name>_<ELEMENT_NAME> and the table
+ * element_ops_<ELEMENT_NAME> (elements.h documents each function), then
+ * undefines those macros.  There is no include guard on purpose.  Compiler
+ * messages and debuggers point at the lines of this file.
+ */
+#include "config.h"
+#include "elements.h"
+
+#define EL_JOIN2(name, suffix) name##_##suffix
+#define EL_JOIN(name, suffix) EL_JOIN2(name, suffix)
+/* EL(scan) is scan_int32 in the int32 inclusion, and so on. */
+#define EL(name) EL_JOIN(name, ELEMENT_NAME)
+#define EL_STRING2(suffix) #suffix
+#define EL_STRING(suffix) EL_STRING2(suffix)
+
+/* The value of an element as the engines see it: negatives are not prime,
+ * and mapping them to 0 keeps one code path. */
+static inline uint64_t EL(value)(ELEMENT_TYPE x)
+{
+#if ELEMENT_SIGNED
+    return x < 0 ? UINT64_C(0) : (uint64_t)x;
+#else
+    return (uint64_t)x;
+#endif
+}
+
+static int EL(scan)(const void *array, size_t lo, size_t hi, uint64_t *min, uint64_t *max)
+{
+    const ELEMENT_TYPE *a = array;
+    /* First the cheap, vectorisable check for a run first, first + 1, ... (in
+     * unsigned arithmetic, so a run that wraps around is caught by first > last). */
+    ELEMENT_UTYPE first = (ELEMENT_UTYPE)a[lo], mismatch = 0;
+    for (size_t i = lo; i < hi; i++)
+        mismatch |= (ELEMENT_UTYPE)a[i] ^ (ELEMENT_UTYPE)(first + (ELEMENT_UTYPE)(i - lo));
+    if (mismatch == 0 && a[lo] <= a[hi - 1]) {
+        *min = EL(value)(a[lo]);
+        *max = EL(value)(a[hi - 1]);
+        return 1;
+    }
+    uint64_t mn = UINT64_MAX, mx = 0;
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t v = EL(value)(a[i]);
+        mn = v < mn ? v : mn;
+        mx = v > mx ? v : mx;
+    }
+    *min = mn;
+    *max = mx;
+    return 0;
+}
+
+static uint64_t EL(test)(const void *array, uint8_t *out, size_t lo, size_t hi,
+                         const struct test_kernels *kernels)
+{
+    const ELEMENT_TYPE *a = array;
+    uint8_t result[KERNEL_CALL_ELEMENTS];
+#if ELEMENT_SIGNED
+    ELEMENT_KERNEL_TYPE values[KERNEL_CALL_ELEMENTS];
+#endif
+    uint64_t count = 0;
+    for (size_t start = lo; start < hi; start += KERNEL_CALL_ELEMENTS) {
+        size_t m = hi - start < KERNEL_CALL_ELEMENTS ? hi - start : KERNEL_CALL_ELEMENTS;
+#if ELEMENT_SIGNED
+        for (size_t k = 0; k < m; k++)
+            values[k] = a[start + k] < 0 ? 0 : (ELEMENT_KERNEL_TYPE)a[start + k];
+        const ELEMENT_KERNEL_TYPE *v = values;
+#else
+        const ELEMENT_KERNEL_TYPE *v = a + start; /* the kernel reads the array itself */
+#endif
+        uint8_t *res = out ? out + start : result;
+        kernels->ELEMENT_KERNEL(v, m, res);
+        for (size_t k = 0; k < m; k++)
+            count += res[k];
+    }
+    return count;
+}
+
+static uint64_t EL(window)(const void *array, uint8_t *out, size_t lo, size_t hi, uint64_t base,
+                           const uint8_t *marks)
+{
+    const ELEMENT_TYPE *a = array;
+    uint64_t count = 0;
+    /* (v - base) / 2 indexes marks for every v of the window; an even v reads
+     * some byte and masks it with v & 1. */
+    if (out) {
+        for (size_t i = lo; i < hi; i++) {
+            uint64_t v = EL(value)(a[i]);
+            uint8_t p = (uint8_t)((marks[(v - base) >> 1] & (v & 1u)) | (v == 2));
+            out[i] = p;
+            count += p;
+        }
+    } else {
+        for (size_t i = lo; i < hi; i++) {
+            uint64_t v = EL(value)(a[i]);
+            count += (marks[(v - base) >> 1] & (v & 1u)) | (v == 2);
+        }
+    }
+    return count;
+}
+
+static void EL(small_range)(const void *array, size_t lo, size_t hi, struct small_range *range)
+{
+    const ELEMENT_TYPE *a = array;
+    uint64_t mn = range->min, mx = range->max;
+    size_t small = 0;
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t v = EL(value)(a[i]);
+        if (v < TWO_POW_32) {
+            mn = v < mn ? v : mn;
+            mx = v > mx ? v : mx;
+            small++;
+        }
+    }
+    range->min = mn;
+    range->max = mx;
+    range->count += small;
+}
+
+static uint64_t EL(test_large)(const void *array, uint8_t *out, size_t lo, size_t hi,
+                               const struct test_kernels *kernels)
+{
+    const ELEMENT_TYPE *a = array;
+    uint64_t values[KERNEL_CALL_ELEMENTS];
+    size_t at[KERNEL_CALL_ELEMENTS];
+    uint8_t result[KERNEL_CALL_ELEMENTS];
+    uint64_t count = 0;
+    /* Gather up to KERNEL_CALL_ELEMENTS large values, test them together. */
+    for (size_t i = lo; i < hi;) {
+        size_t m = 0;
+        for (; i < hi && m < KERNEL_CALL_ELEMENTS; i++) {
+            uint64_t v = EL(value)(a[i]);
+            if (v >= TWO_POW_32) {
+                values[m] = v;
+                at[m++] = i;
+            }
+        }
+        if (m == 0)
+            continue; /* always, for a 32-bit type */
+        kernels->classify_u64(values, m, result);
+        for (size_t k = 0; k < m; k++) {
+            if (out)
+                out[at[k]] = result[k];
+            count += result[k];
+        }
+    }
+    return count;
+}
+
+/* The segment of v: a constant power-of-two divisor, so a shift. */
+static inline size_t EL(segment_of)(uint64_t v, uint64_t sieve_lo)
+{
+    return v < sieve_lo ? 0 : (size_t)((v - sieve_lo) / WINDOW_SPAN);
+}
+
+static void EL(bucket_count)(const void *array, size_t n, uint64_t sieve_lo, size_t *counts)
+{
+    const ELEMENT_TYPE *a = array;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = EL(value)(a[i]);
+        if (v < TWO_POW_32)
+            counts[EL(segment_of)(v, sieve_lo) + 1]++;
+    }
+}
+
+static void EL(bucket_place)(const void *array, size_t n, uint64_t sieve_lo, size_t *fill, size_t *items)
+{
+    const ELEMENT_TYPE *a = array;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = EL(value)(a[i]);
+        if (v < TWO_POW_32)
+            items[fill[EL(segment_of)(v, sieve_lo)]++] = i;
+    }
+}
+
+static uint64_t EL(bucket_answer)(const void *array, uint8_t *out, const size_t *items, size_t first,
+                                  size_t last, uint64_t seg_lo, const uint8_t *marks)
+{
+    const ELEMENT_TYPE *a = array;
+    uint64_t count = 0;
+    for (size_t k = first; k < last; k++) {
+        size_t i = items[k];
+        uint64_t v = EL(value)(a[i]);
+        int p;
+        if (v < seg_lo) /* 0, 1 or 2 below an odd sieve_lo */
+            p = v == 2;
+        else
+            p = (v & 1u) ? marks[(v - seg_lo) >> 1] : (v == 2);
+        if (out)
+            out[i] = (uint8_t)p;
+        count += (uint64_t)p;
+    }
+    return count;
+}
+
+const struct element_ops EL(element_ops) = {
+    .name = EL_STRING(ELEMENT_NAME),
+    .scan = EL(scan),
+    .test = EL(test),
+    .window = EL(window),
+    .small_range = EL(small_range),
+    .test_large = EL(test_large),
+    .bucket_count = EL(bucket_count),
+    .bucket_place = EL(bucket_place),
+    .bucket_answer = EL(bucket_answer),
+};
+
+#undef EL
+#undef EL_STRING
+#undef EL_STRING2
+#undef EL_JOIN
+#undef EL_JOIN2
+#undef ELEMENT_NAME
+#undef ELEMENT_TYPE
+#undef ELEMENT_UTYPE
+#undef ELEMENT_SIGNED
+#undef ELEMENT_KERNEL
+#undef ELEMENT_KERNEL_TYPE

@@ -1,0 +1,235 @@
+/*
+ * entry.c -- the primes_* entry points (primes.h): argument checks, the plan,
+ * and the call run as one parallel region on the scheduler.
+ *
+ * A call keeps its whole state in a `struct call` on the caller's stack plus
+ * heap blocks it frees before returning, so concurrent calls share nothing.
+ * See src_c/README.md for the algorithms.
+ */
+#define PRIMES_BUILDING 1
+#include "primes.h"
+
+#include <stdatomic.h>
+
+#include "config.h"
+#include "elements.h"
+#include "fault_injection.h"
+#include "plan.h"
+#include "scheduler.h"
+#include "sieve_bucketed.h"
+#include "sieve_window.h"
+#include "test_kernels.h"
+
+/* What one call's threads share. */
+struct call {
+    const struct element_ops *ops;      /* the loops of the element type */
+    const struct test_kernels *kernels; /* the per-element test */
+    const void *a;
+    size_t n;
+    uint8_t *out; /* NULL when counting */
+    int method;
+    struct plan_facts facts;
+    struct plan plan;
+    uint8_t *windows;        /* WINDOW_BYTES per thread; NULL in the PLAN_TEST path */
+    struct bucketed buckets; /* the PLAN_BUCKETED path's, built between phases */
+    /* The PLAN_SCAN pass: the values below 2^32, merged from the threads. */
+    atomic_ullong scan_min, scan_max;
+    atomic_size_t scan_count;
+};
+
+/* The kernels a call tests with.  Only the portable ones exist so far; the
+ * run-time choice by CPU level (cpu.h) comes here. */
+static const struct test_kernels *kernels_for_call(void)
+{
+    return &test_kernels_baseline;
+}
+
+/* One chunk of the PLAN_PER_CHUNK and PLAN_TEST paths. */
+static uint64_t answer_chunk(const struct call *c, size_t lo, size_t hi, uint8_t *window)
+{
+    if (c->plan.path == PLAN_PER_CHUNK) {
+        uint64_t min, max;
+        int consecutive = c->ops->scan(c->a, lo, hi, &min, &max);
+        enum chunk_engine engine = plan_chunk(c->method, hi - lo, min, max, consecutive, c->out == NULL);
+        if (engine != CHUNK_TEST) {
+            uint64_t base = sieve_window_of(min, max, window);
+            if (engine == CHUNK_WINDOW_RUN)
+                return count_run(min, max, base, window);
+            return c->ops->window(c->a, c->out, lo, hi, base, window);
+        }
+    }
+    return c->ops->test(c->a, c->out, lo, hi, c->kernels);
+}
+
+static void merge_scan(struct call *c, const struct small_range *r)
+{
+    atomic_fetch_add(&c->scan_count, r->count);
+    unsigned long long seen = atomic_load(&c->scan_min);
+    while (r->min < seen && !atomic_compare_exchange_weak(&c->scan_min, &seen, r->min)) {
+    }
+    seen = atomic_load(&c->scan_max);
+    while (r->max > seen && !atomic_compare_exchange_weak(&c->scan_max, &seen, r->max)) {
+    }
+}
+
+/* The serial step after the PLAN_SCAN pass: plan again with its result, and
+ * build the buckets if the bucketed sieve wins. */
+static int plan_after_scan(void *arg)
+{
+    struct call *c = arg;
+    c->facts.have_scan = 1;
+    c->facts.scan.min = atomic_load(&c->scan_min);
+    c->facts.scan.max = atomic_load(&c->scan_max);
+    c->facts.scan.count = atomic_load(&c->scan_count);
+    c->plan = plan_make(&c->facts);
+    if (c->plan.path != PLAN_BUCKETED)
+        return PRIMES_OK;
+    return bucketed_build(&c->buckets, c->ops, c->a, c->n, c->facts.scan.min, c->facts.scan.max);
+}
+
+/* What every thread of a call runs (scheduler.h): the optional pass and
+ * plan, then the bucketed sieve (values >= 2^32 first, then the segments)
+ * or the chunks. */
+static void call_region(struct sched_worker *w, void *arg)
+{
+    struct call *c = arg;
+    uint8_t *window = c->windows ? c->windows + WINDOW_BYTES * (size_t)sched_thread_id(w) : NULL;
+    uint64_t count = 0;
+    size_t lo, hi;
+    if (c->plan.path == PLAN_SCAN) {
+        struct small_range r = {.min = UINT64_MAX, .max = 0, .count = 0};
+        while (sched_next_chunk(w, c->n, c->plan.chunk, &lo, &hi))
+            c->ops->small_range(c->a, lo, hi, &r);
+        merge_scan(c, &r);
+        sched_barrier(w, plan_after_scan, c); /* every thread then sees the new plan */
+    }
+    if (c->plan.path == PLAN_BUCKETED) {
+        if (c->buckets.small < c->n) {
+            while (sched_next_chunk(w, c->n, c->plan.chunk, &lo, &hi))
+                count += c->ops->test_large(c->a, c->out, lo, hi, c->kernels);
+            sched_barrier(w, NULL, NULL);
+        }
+        while (sched_next_chunk(w, c->buckets.segments, 1, &lo, &hi))
+            count += bucketed_segment(&c->buckets, c->ops, c->a, c->out, lo, window);
+    } else {
+        while (sched_next_chunk(w, c->n, c->plan.chunk, &lo, &hi))
+            count += answer_chunk(c, lo, hi, window);
+    }
+    sched_add_count(w, count);
+}
+
+static int run_call(const struct element_ops *ops, const void *a, size_t n, int threads, int method,
+                    const int *cancel, uint8_t *out, uint64_t *count)
+{
+    if (threads < 1 || method < PRIMES_METHOD_AUTO || method > PRIMES_METHOD_TEST || (n > 0 && a == NULL))
+        return PRIMES_EINVAL;
+    if (cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED))
+        return PRIMES_ECANCELLED;
+
+    struct call c = {
+        .ops = ops,
+        .kernels = kernels_for_call(),
+        .a = a,
+        .n = n,
+        .out = out,
+        .method = method,
+        .facts = {.n = n, .threads = threads, .method = method},
+    };
+    c.plan = plan_make(&c.facts);
+    if (c.plan.path == PLAN_TEST_ON_CALLER) {
+        uint64_t found = ops->test(a, out, 0, n, c.kernels);
+        if (count)
+            *count = found;
+        return PRIMES_OK;
+    }
+    if (c.plan.path == PLAN_NEED_FIRST_CHUNK) {
+        ops->scan(a, 0, c.plan.chunk < n ? c.plan.chunk : n, &c.facts.first_min, &c.facts.first_max);
+        c.facts.have_first_chunk = 1;
+        c.plan = plan_make(&c.facts);
+    }
+    if (c.plan.path != PLAN_TEST) {
+        c.windows = PRIMES_MALLOC(WINDOW_BYTES * (size_t)c.plan.threads);
+        if (!c.windows)
+            return PRIMES_ENOMEM;
+    }
+    atomic_init(&c.scan_min, UINT64_MAX);
+    atomic_init(&c.scan_max, 0);
+    atomic_init(&c.scan_count, 0);
+
+    uint64_t total = 0;
+    int status = sched_run(c.plan.threads, cancel, call_region, &c, &total);
+    bucketed_free(&c.buckets);
+    PRIMES_FREE(c.windows);
+    if (status == PRIMES_OK && count)
+        *count = total;
+    return status;
+}
+
+static int count_call(const struct element_ops *ops, const void *a, size_t n, int threads, int method,
+                      const int *cancel, uint64_t *count)
+{
+    if (count == NULL)
+        return PRIMES_EINVAL;
+    return run_call(ops, a, n, threads, method, cancel, NULL, count);
+}
+
+static int is_prime_call(const struct element_ops *ops, const void *a, size_t n, int threads, int method,
+                         const int *cancel, uint8_t *out)
+{
+    if (out == NULL && n > 0)
+        return PRIMES_EINVAL;
+    return run_call(ops, a, n, threads, method, cancel, out, NULL);
+}
+
+PRIMES_API int primes_abi_version(void)
+{
+    return PRIMES_ABI_VERSION;
+}
+
+PRIMES_API int primes_count_int32(const int32_t *a, size_t n, int threads, int method, const int *cancel,
+                                  uint64_t *count)
+{
+    return count_call(&element_ops_int32, a, n, threads, method, cancel, count);
+}
+
+PRIMES_API int primes_count_uint32(const uint32_t *a, size_t n, int threads, int method, const int *cancel,
+                                   uint64_t *count)
+{
+    return count_call(&element_ops_uint32, a, n, threads, method, cancel, count);
+}
+
+PRIMES_API int primes_count_int64(const int64_t *a, size_t n, int threads, int method, const int *cancel,
+                                  uint64_t *count)
+{
+    return count_call(&element_ops_int64, a, n, threads, method, cancel, count);
+}
+
+PRIMES_API int primes_count_uint64(const uint64_t *a, size_t n, int threads, int method, const int *cancel,
+                                   uint64_t *count)
+{
+    return count_call(&element_ops_uint64, a, n, threads, method, cancel, count);
+}
+
+PRIMES_API int primes_is_prime_int32(const int32_t *a, size_t n, int threads, int method, const int *cancel,
+                                     uint8_t *out)
+{
+    return is_prime_call(&element_ops_int32, a, n, threads, method, cancel, out);
+}
+
+PRIMES_API int primes_is_prime_uint32(const uint32_t *a, size_t n, int threads, int method, const int *cancel,
+                                      uint8_t *out)
+{
+    return is_prime_call(&element_ops_uint32, a, n, threads, method, cancel, out);
+}
+
+PRIMES_API int primes_is_prime_int64(const int64_t *a, size_t n, int threads, int method, const int *cancel,
+                                     uint8_t *out)
+{
+    return is_prime_call(&element_ops_int64, a, n, threads, method, cancel, out);
+}
+
+PRIMES_API int primes_is_prime_uint64(const uint64_t *a, size_t n, int threads, int method, const int *cancel,
+                                      uint8_t *out)
+{
+    return is_prime_call(&element_ops_uint64, a, n, threads, method, cancel, out);
+}

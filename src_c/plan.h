@@ -1,0 +1,76 @@
+/*
+ * plan.h -- the planner (internal): which engine answers a call, on how many
+ * threads, in what chunks; and, per chunk, the window sieve or the test.
+ *
+ * Pure functions of what is known about the input, with no side effect and no
+ * allocation, so that a C test (tests/c/test_planner.c) checks every decision
+ * directly.  The cost model's coefficients are in config.h.
+ *
+ * A call plans in up to three rounds, each time with more facts:
+ *
+ *   struct plan_facts f = {.n = n, .threads = threads, .method = method};
+ *   struct plan p = plan_make(&f);
+ *   if (p.path == PLAN_NEED_FIRST_CHUNK) {      // may a sieve help?
+ *       scan a[0 .. min(p.chunk, n)) for its min and max;
+ *       f.have_first_chunk = 1, f.first_min = .., f.first_max = ..;
+ *       p = plan_make(&f);                      // PER_CHUNK or SCAN
+ *   }
+ *   if (p.path == PLAN_SCAN) {                  // on the threads: one pass
+ *       f.have_scan = 1, f.scan = the range of all values below 2^32;
+ *       p = plan_make(&f);                      // BUCKETED or PER_CHUNK
+ *   }
+ *
+ * The thread count and the chunk size never change between rounds.  In the
+ * PER_CHUNK path, each chunk then asks plan_chunk() for its own engine.
+ */
+#ifndef PRIMES_PLAN_H
+#define PRIMES_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elements.h"
+
+enum plan_path {
+    PLAN_TEST_ON_CALLER,   /* the test on the calling thread: no thread, no allocation */
+    PLAN_TEST,             /* chunks on the threads, each one tested (method TEST) */
+    PLAN_NEED_FIRST_CHUNK, /* look at the first chunk's min and max, then plan again */
+    PLAN_PER_CHUNK,        /* chunks on the threads, each choosing with plan_chunk() */
+    PLAN_SCAN,             /* one pass for the range of the values below 2^32, then plan again */
+    PLAN_BUCKETED,         /* the bucketed sieve below 2^32, the test for the others */
+};
+
+/* What is known about a call. */
+struct plan_facts {
+    size_t n;   /* elements */
+    int threads; /* the caller's limit, >= 1 */
+    int method;  /* PRIMES_METHOD_* */
+    /* The first chunk's values (a[0 .. min(chunk, n))), once looked at. */
+    int have_first_chunk;
+    uint64_t first_min, first_max;
+    /* The range and count of all values below 2^32, once scanned. */
+    int have_scan;
+    struct small_range scan;
+};
+
+struct plan {
+    enum plan_path path;
+    int threads;  /* threads the call uses, the calling thread included */
+    size_t chunk; /* elements per chunk handed out by the scheduler */
+};
+
+struct plan plan_make(const struct plan_facts *facts);
+
+/* The engine of one chunk in the PER_CHUNK path. */
+enum chunk_engine {
+    CHUNK_TEST,       /* the per-element test */
+    CHUNK_WINDOW,     /* sieve the chunk's window [min, max], look each element up */
+    CHUNK_WINDOW_RUN, /* sieve the window and count it: the chunk is a run min, min + 1, ..., max */
+};
+
+/* From the chunk's element count, min and max, whether it runs consecutively
+ * (element_ops.scan) and whether the call counts (no output array). */
+enum chunk_engine plan_chunk(int method, size_t elements, uint64_t min, uint64_t max, int consecutive,
+                             int counting);
+
+#endif /* PRIMES_PLAN_H */

@@ -1,0 +1,372 @@
+/*
+ * test_baseline.c -- the portable per-element test kernels (any C11 compiler
+ * with unsigned __int128, any architecture).
+ *
+ * For each value n (exact for every n < 2^64; src_c/README.md has the proofs):
+ *   n < 2^16      a constant bit table of the odd primes;
+ *   even n        composite (but 2);
+ *   n < 2^32      trial division by 3..53, then one strong test to base 2 in
+ *                 32-bit Montgomery arithmetic; a pass is a prime unless n is
+ *                 one of the 2314 base-2 strong pseudoprimes below 2^32
+ *                 (binary search in a constant table);
+ *   n >= 2^32     trial division by 3..47, then the Baillie-PSW test in 64-bit
+ *                 Montgomery arithmetic: a strong test to base 2 (which
+ *                 rejects almost every composite and needs only squarings
+ *                 and doublings) and, if it passes, a strong Lucas test with
+ *                 Selfridge's parameters.  No composite below 2^64 passes
+ *                 both (Feitsma and Galway's list of the base-2 pseudoprimes
+ *                 below 2^64, checked against the Lucas test).
+ * A base that is 0 modulo n counts as passing, as the proofs assume.
+ *
+ * The kernels work in batches: a first pass answers the cheap cases and
+ * collects the survivors, whose strong tests then run LANES side by side.
+ */
+#include "test_kernels.h"
+
+#include "config.h"
+#include "modarith.h"
+#include "tables.h"
+
+enum { LANES = BASELINE_LANES, BATCH = BASELINE_BATCH };
+
+static inline int small_table_is_prime(uint32_t n) /* n < SMALL_LIMIT */
+{
+    if (!(n & 1u))
+        return n == 2;
+    uint32_t index = n >> 1;
+    return (small_odd_prime_bits[index >> 3] >> (index & 7u)) & 1u;
+}
+
+/* Trial division of n < 2^32 by 3..53.  Divisibility by a constant compiles
+ * to a multiplication and a comparison; | rather than ||: no branches, which
+ * random input would mispredict. */
+static inline int has_factor_below_54(uint32_t n)
+{
+    return (n % 3 == 0) | (n % 5 == 0) | (n % 7 == 0) | (n % 11 == 0) | (n % 13 == 0)
+        | (n % 17 == 0) | (n % 19 == 0) | (n % 23 == 0) | (n % 29 == 0) | (n % 31 == 0)
+        | (n % 37 == 0) | (n % 41 == 0) | (n % 43 == 0) | (n % 47 == 0) | (n % 53 == 0);
+}
+
+/* Trial division of n >= 2^32 by 3..47 through two 32-bit remainders. */
+static inline int has_small_factor_64(uint64_t n)
+{
+    uint32_t r1 = (uint32_t)(n % 111546435u);  /* 3*5*7*11*13*17*19*23 */
+    uint32_t r2 = (uint32_t)(n % 2756205443u); /* 29*31*37*41*43*47 */
+    return (r1 % 3 == 0) | (r1 % 5 == 0) | (r1 % 7 == 0) | (r1 % 11 == 0) | (r1 % 13 == 0)
+        | (r1 % 17 == 0) | (r1 % 19 == 0) | (r1 % 23 == 0) | (r2 % 29 == 0) | (r2 % 31 == 0)
+        | (r2 % 37 == 0) | (r2 % 41 == 0) | (r2 % 43 == 0) | (r2 % 47 == 0);
+}
+
+static inline int is_spsp2_below_2_32(uint32_t n)
+{
+    uint32_t lo = 0, hi = SPSP2_COUNT;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) >> 1;
+        if (spsp2_below_2_32[mid] < n)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < SPSP2_COUNT && spsp2_below_2_32[lo] == n;
+}
+
+/* ---- the strong test to base 2 ----------------------------------------------
+ *
+ * LANES independent tests side by side, with the same number of steps in
+ * each lane (leading zero bits of the exponent square the Montgomery one,
+ * which stays one) and branch-free selects for the exponent bits. */
+
+/* Base-2 strong tests of LANES odd numbers in [2^16, 2^32). */
+static void sprp2_32_lanes(const uint32_t *n, int *pass)
+{
+    uint32_t n_inv[LANES], one[LANES], d[LANES], x[LANES], bits = 0;
+    int s[LANES];
+    for (int k = 0; k < LANES; k++) {
+        n_inv[k] = mont32_inverse(n[k]);
+        one[k] = (uint32_t)((UINT64_C(1) << 32) % n[k]);
+        d[k] = n[k] - 1;
+        s[k] = __builtin_ctz(d[k]);
+        d[k] >>= s[k];
+        bits |= d[k];
+        x[k] = one[k];
+    }
+    for (int bit = 31 - __builtin_clz(bits); bit >= 0; bit--) {
+        for (int k = 0; k < LANES; k++) {
+            uint32_t y = mont32_square(x[k], n[k], n_inv[k]);
+            uint32_t z = double_mod32(y, n[k]);
+            x[k] = (uint32_t)select64((d[k] >> bit) & 1u, z, y);
+        }
+    }
+    for (int k = 0; k < LANES; k++) {
+        uint32_t minus_one = n[k] - one[k];
+        int ok = x[k] == one[k] || x[k] == minus_one;
+        for (int i = 1; i < s[k] && !ok; i++) {
+            x[k] = mont32_square(x[k], n[k], n_inv[k]);
+            if (x[k] == minus_one)
+                ok = 1;
+            else if (x[k] == one[k])
+                break;
+        }
+        pass[k] = ok;
+    }
+}
+
+/* n's Montgomery constants for the 64-bit tests. */
+struct mont64 {
+    uint64_t n, n_inv, one, minus_one, r2, d;
+    int s;
+};
+
+/* Everything a base-2 test needs; mont64_setup_r2 adds R^2 mod n (a 128-bit
+ * division), which only the Lucas test needs. */
+static inline void mont64_setup_base2(struct mont64 *m, uint64_t n)
+{
+    m->n = n;
+    m->n_inv = mont64_inverse(n);
+    m->one = (0 - n) % n; /* 2^64 mod n */
+    m->minus_one = n - m->one;
+    m->d = n - 1;
+    m->s = __builtin_ctzll(m->d);
+    m->d >>= m->s;
+}
+
+static inline void mont64_setup_r2(struct mont64 *m)
+{
+    m->r2 = (uint64_t)(((primes_u128)m->one * m->one) % m->n);
+}
+
+/* The tail of a strong test: x = b^d in Montgomery form. */
+static inline int sprp64_finish(const struct mont64 *m, uint64_t x)
+{
+    if (x == m->one || x == m->minus_one)
+        return 1;
+    for (int i = 1; i < m->s; i++) {
+        x = mont64_mul(x, x, m->n, m->n_inv);
+        if (x == m->minus_one)
+            return 1;
+        if (x == m->one)
+            return 0;
+    }
+    return 0;
+}
+
+static void sprp64_base2_lanes(const struct mont64 *m, int *pass)
+{
+    uint64_t x[LANES], bits = 0;
+    for (int k = 0; k < LANES; k++) {
+        x[k] = m[k].one;
+        bits |= m[k].d;
+    }
+    for (int bit = 63 - __builtin_clzll(bits); bit >= 0; bit--) {
+        for (int k = 0; k < LANES; k++) {
+            uint64_t y = mont64_mul(x[k], x[k], m[k].n, m[k].n_inv);
+            uint64_t z = double_mod64(y, m[k].n);
+            x[k] = select64((m[k].d >> bit) & 1u, z, y);
+        }
+    }
+    for (int k = 0; k < LANES; k++)
+        pass[k] = sprp64_finish(&m[k], x[k]);
+}
+
+/* ---- the strong Lucas test (Selfridge's parameters) -------------------------
+ *
+ * With the strong test to base 2 this is the Baillie-PSW test, which no
+ * composite below 2^64 passes (the base-2 pseudoprimes below 2^64 are all
+ * known, and none passes this Lucas test).  It costs about four base-2
+ * rounds, instead of the twelve that six more Miller-Rabin bases cost. */
+
+/* The Jacobi symbol (a/n) for odd n > 0 and 0 <= a < n. */
+static int jacobi(uint64_t a, uint64_t n)
+{
+    int result = 1;
+    while (a != 0) {
+        int twos = __builtin_ctzll(a);
+        a >>= twos;
+        /* (2/n) = -1 when n = 3 or 5 (mod 8). */
+        if ((twos & 1) && ((n & 7u) == 3 || (n & 7u) == 5))
+            result = -result;
+        /* Quadratic reciprocity: swap, with a sign when both are 3 mod 4. */
+        if ((a & 3u) == 3 && (n & 3u) == 3)
+            result = -result;
+        uint64_t t = a;
+        a = n % t;
+        n = t;
+    }
+    return n == 1 ? result : 0;
+}
+
+static int is_square(uint64_t n)
+{
+    if (n < 2)
+        return 1;
+    /* Squares fall in 12 of the 64 residues mod 64 and 16 of the 63 mod 63:
+     * that settles about 95% of non-squares with no division. */
+    if (!((UINT64_C(0x0202021202030213) >> (n & 63u)) & 1u)
+        || !((UINT64_C(0x0402483012450293) >> (n % 63u)) & 1u))
+        return 0;
+    /* Integer Newton iteration from above: r decreases to floor(sqrt(n)). */
+    uint64_t r = UINT64_C(1) << ((64 - __builtin_clzll(n) + 1) / 2);
+    for (;;) {
+        uint64_t next = (r + n / r) / 2;
+        if (next >= r)
+            break;
+        r = next;
+    }
+    return r * r == n;
+}
+
+/* The strong Lucas probable-prime test of odd n > 3 with Selfridge's
+ * parameters: D the first of 5, -7, 9, -11, ... with (D/n) = -1, P = 1,
+ * Q = (1 - D) / 4.  m must hold n's Montgomery constants including r2. */
+static int strong_lucas(const struct mont64 *m)
+{
+    uint64_t n = m->n;
+    if (n == UINT64_MAX || is_square(n)) /* 2^64 - 1 = 3 * 5 * 17 * 257 * 641 * 65537 * 6700417 */
+        return 0; /* no D would have (D/n) = -1 */
+    int64_t d_param = 5;
+    for (;;) {
+        uint64_t d_mod = d_param > 0 ? (uint64_t)d_param % n : n - ((uint64_t)(-d_param) % n);
+        int j = jacobi(d_mod, n);
+        if (j == -1)
+            break;
+        if (j == 0 && (uint64_t)(d_param > 0 ? d_param : -d_param) != n)
+            return 0; /* D shares a factor with n */
+        d_param = d_param > 0 ? -(d_param + 2) : -d_param + 2;
+    }
+    /* Q = (1 - D) / 4 as a residue, then everything in Montgomery form. */
+    int64_t q_param = (1 - d_param) / 4;
+    uint64_t q_mod = q_param >= 0 ? (uint64_t)q_param % n : n - ((uint64_t)(-q_param) % n);
+    uint64_t d_res = d_param > 0 ? (uint64_t)d_param % n : n - ((uint64_t)(-d_param) % n);
+    uint64_t q = mont64_mul(q_mod, m->r2, n, m->n_inv);
+    uint64_t dm = mont64_mul(d_res, m->r2, n, m->n_inv);
+
+    /* n + 1 = k 2^s with k odd (n < 2^64 - 1 here, so n + 1 does not wrap). */
+    uint64_t k = n + 1;
+    int s = __builtin_ctzll(k);
+    k >>= s;
+    /* U_1 = 1, V_1 = P = 1, Q^1 = Q; then left to right over k's bits. */
+    uint64_t u = m->one, v = m->one, qk = q;
+    for (int bit = 62 - __builtin_clzll(k); bit >= 0; bit--) {
+        /* U_2j = U_j V_j, V_2j = V_j^2 - 2 Q^j, Q^2j = (Q^j)^2 */
+        u = mont64_mul(u, v, n, m->n_inv);
+        v = sub_mod64(mont64_mul(v, v, n, m->n_inv), add_mod64(qk, qk, n), n);
+        qk = mont64_mul(qk, qk, n, m->n_inv);
+        if ((k >> bit) & 1u) {
+            /* U_j+1 = (P U_j + V_j) / 2, V_j+1 = (D U_j + P V_j) / 2, with P = 1 */
+            uint64_t u_next = half_mod64(add_mod64(u, v, n), n);
+            v = half_mod64(add_mod64(mont64_mul(dm, u, n, m->n_inv), v, n), n);
+            u = u_next;
+            qk = mont64_mul(qk, q, n, m->n_inv);
+        }
+    }
+    if (u == 0 || v == 0)
+        return 1;
+    for (int r = 1; r < s; r++) {
+        v = sub_mod64(mont64_mul(v, v, n, m->n_inv), add_mod64(qk, qk, n), n);
+        if (v == 0)
+            return 1;
+        qk = mont64_mul(qk, qk, n, m->n_inv);
+    }
+    return 0;
+}
+
+/* ---- batches ------------------------------------------------------------- */
+
+/* The strong tests of the n_small survivors below 2^32 (room for LANES - 1
+ * more in small[]); res[small_at[k]] gets the answer of small[k]. */
+static void finish_below_2_32(uint32_t *small, const uint16_t *small_at, size_t n_small, uint8_t *res)
+{
+    /* Pad to whole groups of lanes with a known prime; its results are unused. */
+    for (size_t k = n_small; k % LANES; k++)
+        small[k] = 4294967291u;
+    for (size_t k = 0; k < n_small; k += LANES) {
+        int pass[LANES];
+        sprp2_32_lanes(&small[k], pass);
+        for (size_t j = 0; j < LANES && k + j < n_small; j++)
+            res[small_at[k + j]] = (uint8_t)(pass[j] && !is_spsp2_below_2_32(small[k + j]));
+    }
+}
+
+/* res[k] for k < count <= BATCH, every v[k] < 2^32. */
+static void classify_batch_u32(const uint32_t *v, size_t count, uint8_t *res)
+{
+    uint32_t small[BATCH + LANES];
+    uint16_t small_at[BATCH];
+    size_t n_small = 0;
+    /* The cheap checks first, most frequent answers first: the table, even
+     * numbers, trial division; the survivors take the strong test. */
+    for (size_t k = 0; k < count; k++) {
+        uint32_t x = v[k];
+        res[k] = 0;
+        if (x < SMALL_LIMIT) {
+            res[k] = (uint8_t)small_table_is_prime(x);
+        } else if ((x & 1u) && !has_factor_below_54(x)) {
+            small[n_small] = x;
+            small_at[n_small++] = (uint16_t)k;
+        }
+    }
+    finish_below_2_32(small, small_at, n_small, res);
+}
+
+/* res[k] for k < count <= BATCH, any values. */
+static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
+{
+    uint32_t small[BATCH + LANES];
+    uint16_t small_at[BATCH];
+    struct mont64 large[BATCH + LANES];
+    uint16_t large_at[BATCH];
+    size_t n_small = 0, n_large = 0;
+
+    for (size_t k = 0; k < count; k++) {
+        uint64_t x = v[k];
+        res[k] = 0;
+        if (x < SMALL_LIMIT) {
+            res[k] = (uint8_t)small_table_is_prime((uint32_t)x);
+        } else if (!(x & 1u)) {
+        } else if (x <= UINT32_MAX) {
+            if (!has_factor_below_54((uint32_t)x)) {
+                small[n_small] = (uint32_t)x;
+                small_at[n_small++] = (uint16_t)k;
+            }
+        } else if (!has_small_factor_64(x)) {
+            large_at[n_large] = (uint16_t)k;
+            mont64_setup_base2(&large[n_large++], x);
+        }
+    }
+    finish_below_2_32(small, small_at, n_small, res);
+
+    for (size_t k = n_large; k % LANES; k++)
+        mont64_setup_base2(&large[k], UINT64_C(18446744073709551557)); /* 2^64 - 59, prime */
+    /* Base 2 rejects almost every composite; the survivors (nearly all prime)
+     * take the strong Lucas test, completing Baillie-PSW. */
+    for (size_t k = 0; k < n_large; k += LANES) {
+        int pass[LANES];
+        sprp64_base2_lanes(&large[k], pass);
+        for (size_t j = 0; j < LANES && k + j < n_large; j++) {
+            if (pass[j]) {
+                mont64_setup_r2(&large[k + j]);
+                res[large_at[k + j]] = (uint8_t)strong_lucas(&large[k + j]);
+            }
+        }
+    }
+}
+
+/* ---- the kernels ----------------------------------------------------------- */
+
+void classify_u32_baseline(const uint32_t *v, size_t count, uint8_t *res)
+{
+    for (size_t done = 0; done < count; done += BATCH)
+        classify_batch_u32(v + done, count - done < BATCH ? count - done : BATCH, res + done);
+}
+
+void classify_u64_baseline(const uint64_t *v, size_t count, uint8_t *res)
+{
+    for (size_t done = 0; done < count; done += BATCH)
+        classify_batch_u64(v + done, count - done < BATCH ? count - done : BATCH, res + done);
+}
+
+const struct test_kernels test_kernels_baseline = {
+    .name = "baseline",
+    .classify_u32 = classify_u32_baseline,
+    .classify_u64 = classify_u64_baseline,
+};

@@ -1,0 +1,43 @@
+/*
+ * test_kernels.h -- the per-element primality test, as batch kernels (internal).
+ *
+ * A kernel classifies an array of unsigned values:
+ *
+ *   res[k] = 1 if v[k] is prime, else 0, for 0 <= k < count.
+ *
+ * Any count (0 included), any values (0, 1, 2, evens, 2^32 - 1, 2^64 - 1 ...).
+ * No allocation (stack buffers only), no globals, reentrant; v and res do not
+ * overlap.  classify_u64 handles values below 2^32 too.  Signed inputs are
+ * mapped to unsigned by the caller (negatives to 0) before the kernel.
+ *
+ * Kernels come in levels (PRIMES_CPU_* in primes.h): `baseline` is portable
+ * C (test_baseline.c, today's algorithm); faster levels live in their own
+ * files, compiled with their own flags.  The engines never name a kernel:
+ * they call through the `const struct test_kernels *` of their call, which
+ * the entry points choose, so that a new level plugs in here and in the
+ * choice only.  A level without a special kernel for one width points at a
+ * lower level's function.
+ */
+#ifndef PRIMES_TEST_KERNELS_H
+#define PRIMES_TEST_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef void classify_u32_fn(const uint32_t *v, size_t count, uint8_t *res);
+typedef void classify_u64_fn(const uint64_t *v, size_t count, uint8_t *res);
+
+/* One level's kernels. */
+struct test_kernels {
+    const char *name; /* "baseline", "avx2", "avx512" */
+    classify_u32_fn *classify_u32;
+    classify_u64_fn *classify_u64;
+};
+
+/* test_baseline.c: trial division, then one strong test to base 2 plus a table
+ * of its pseudoprimes below 2^32, Baillie-PSW above (src_c/README.md). */
+classify_u32_fn classify_u32_baseline;
+classify_u64_fn classify_u64_baseline;
+extern const struct test_kernels test_kernels_baseline;
+
+#endif /* PRIMES_TEST_KERNELS_H */

@@ -1,0 +1,193 @@
+/*
+ * test_planner.c -- every decision of the planner (src_c/plan.h), called
+ * directly, against what src_c/README.md ("The planner", "Threads") says.
+ *
+ *   cc -std=c11 -Isrc_c tests/c/test_planner.c src_c/plan.c src_c/tables.c -o test_planner
+ *   ./test_planner
+ *
+ * Prints one line per failed check and a last line "planner: N checks, F
+ * failed"; the exit status is 0 when none failed.  tests/test_c_units.py
+ * builds and runs it.
+ */
+#include "check.h"
+#include "config.h"
+#include "plan.h"
+#include "primes.h"
+
+static struct plan plan_of(size_t n, int threads, int method)
+{
+    struct plan_facts f = {.n = n, .threads = threads, .method = method};
+    return plan_make(&f);
+}
+
+/* The plan once the first chunk's min and max are known. */
+static struct plan after_first_chunk(size_t n, int threads, int method, uint64_t min, uint64_t max)
+{
+    struct plan_facts f = {.n = n, .threads = threads, .method = method, .have_first_chunk = 1,
+                           .first_min = min, .first_max = max};
+    return plan_make(&f);
+}
+
+/* The plan once the pass over all values has also run. */
+static struct plan after_scan(size_t n, int threads, int method, uint64_t first_min, uint64_t first_max,
+                              uint64_t min, uint64_t max, size_t count)
+{
+    struct plan_facts f = {.n = n, .threads = threads, .method = method, .have_first_chunk = 1,
+                           .first_min = first_min, .first_max = first_max, .have_scan = 1,
+                           .scan = {.min = min, .max = max, .count = count}};
+    return plan_make(&f);
+}
+
+static void small_inputs_are_tested_on_the_caller(void)
+{
+    for (int method = PRIMES_METHOD_AUTO; method <= PRIMES_METHOD_TEST; method++) {
+        for (size_t n = 0; n < 4096; n += 455) {
+            struct plan p = plan_of(n, 8, method);
+            CHECK(p.path == PLAN_TEST_ON_CALLER && p.threads == 1);
+        }
+        CHECK(plan_of(4095, 8, method).path == PLAN_TEST_ON_CALLER);
+        CHECK(plan_of(4096, 8, method).path != PLAN_TEST_ON_CALLER);
+    }
+    /* The forced test on one thread needs no planning at any size. */
+    CHECK(plan_of(100000000, 1, PRIMES_METHOD_TEST).path == PLAN_TEST_ON_CALLER);
+    CHECK(plan_of(100000000, 2, PRIMES_METHOD_TEST).path == PLAN_TEST);
+    CHECK(plan_of(100000000, 1, PRIMES_METHOD_AUTO).path == PLAN_NEED_FIRST_CHUNK);
+}
+
+static void threads_are_capped_by_the_work_and_the_limit(void)
+{
+    /* One thread per PRIMES_MIN_ELEMENTS_PER_THREAD elements, at least one. */
+    CHECK(plan_of(4096, 8, PRIMES_METHOD_AUTO).threads == 1);
+    CHECK(plan_of(32767, 8, PRIMES_METHOD_AUTO).threads == 1);
+    CHECK(plan_of(65535, 8, PRIMES_METHOD_AUTO).threads == 1);
+    CHECK(plan_of(65536, 8, PRIMES_METHOD_AUTO).threads == 2);
+    CHECK(plan_of(1000000, 64, PRIMES_METHOD_AUTO).threads == 30); /* 10^6 / 32768 */
+    CHECK(plan_of(1000000, 4, PRIMES_METHOD_TEST).threads == 4);
+    CHECK(plan_of(1000000, 1, PRIMES_METHOD_AUTO).threads == 1);
+    /* Never more than PRIMES_MAX_THREADS, whatever is asked. */
+    CHECK(plan_of((size_t)1 << 40, 1 << 30, PRIMES_METHOD_AUTO).threads == PRIMES_MAX_THREADS);
+    CHECK(plan_of((size_t)1 << 40, PRIMES_MAX_THREADS + 1, PRIMES_METHOD_TEST).threads == PRIMES_MAX_THREADS);
+    CHECK(plan_of((size_t)1 << 40, 3, PRIMES_METHOD_AUTO).threads == 3);
+}
+
+static void chunks_hold_about_32_per_thread_within_bounds(void)
+{
+    CHECK(plan_of(10000, 4, PRIMES_METHOD_AUTO).chunk == CHUNK_MIN);
+    CHECK(plan_of(1000000, 1, PRIMES_METHOD_AUTO).chunk == 31250); /* 10^6 / 32 */
+    CHECK(plan_of(1000000, 2, PRIMES_METHOD_AUTO).chunk == 15625);
+    CHECK(plan_of(100000000, 2, PRIMES_METHOD_AUTO).chunk == CHUNK_MAX);
+    CHECK(plan_of(100000000, 1024, PRIMES_METHOD_AUTO).chunk == CHUNK_MIN);
+    /* Rounds of planning never change the threads or the chunk. */
+    struct plan first = plan_of(5000000, 2, PRIMES_METHOD_AUTO);
+    struct plan later = after_scan(5000000, 2, PRIMES_METHOD_AUTO, 0, UINT32_MAX, 0, 5000000, 5000000);
+    CHECK(first.threads == later.threads && first.chunk == later.chunk);
+}
+
+static void locally_dense_input_is_planned_per_chunk(void)
+{
+    /* np.arange(10^6): the first chunk spans less than a window. */
+    CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_AUTO, 0, 15624).path == PLAN_PER_CHUNK);
+    CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_SIEVE, 0, 15624).path == PLAN_PER_CHUNK);
+    CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_AUTO, 1000, 1000 + WINDOW_SPAN - 2).path
+          == PLAN_PER_CHUNK);
+    /* Wider than a window: the pass over all values first. */
+    CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_AUTO, 1000, 1000 + WINDOW_SPAN - 1).path == PLAN_SCAN);
+    /* Locally dense above 2^32 too (each chunk will then choose the test). */
+    CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_AUTO, UINT64_C(1) << 40, (UINT64_C(1) << 40) + 9).path
+          == PLAN_PER_CHUNK);
+}
+
+static void dense_unordered_input_below_2_32_is_bucketed(void)
+{
+    /* A shuffled range 2*10^6 .. 2.3*10^6: the first chunk is wide, the pass
+     * finds 300000 values in a span of 300000. */
+    CHECK(after_first_chunk(300000, 2, PRIMES_METHOD_AUTO, 2000003, 2299990).path == PLAN_SCAN);
+    CHECK(after_scan(300000, 2, PRIMES_METHOD_AUTO, 2000003, 2299990, 2000000, 2299999, 300000).path
+          == PLAN_BUCKETED);
+    /* ... also with values above 2^32 mixed in (they are tested). */
+    CHECK(after_scan(202000, 2, PRIMES_METHOD_AUTO, 1000000, UINT64_MAX, 1000000, 1199999, 200000).path
+          == PLAN_BUCKETED);
+    /* The cost model: 0.6 ns x span + 6 ns x elements against 12 ns x elements,
+     * so bucketed while span < 10 x elements. */
+    CHECK(after_scan(100000, 2, PRIMES_METHOD_AUTO, 0, 1 << 24, 1 << 20, (1 << 20) + 999998, 100000).path
+          == PLAN_BUCKETED);
+    CHECK(after_scan(100000, 2, PRIMES_METHOD_AUTO, 0, 1 << 24, 1 << 20, (1 << 20) + 1000001, 100000).path
+          == PLAN_PER_CHUNK);
+    /* Sparse (random 31-bit values): the test, chunk by chunk. */
+    CHECK(after_scan(160000, 2, PRIMES_METHOD_AUTO, 0, INT32_MAX, 5, INT32_MAX - 3, 160000).path
+          == PLAN_PER_CHUNK);
+    /* Everything below 2^16 (the bit table answers) or nothing below 2^32. */
+    CHECK(after_scan(100000, 2, PRIMES_METHOD_AUTO, 0, 65535, 0, 65535, 100000).path == PLAN_PER_CHUNK);
+    CHECK(after_scan(100000, 2, PRIMES_METHOD_SIEVE, 0, 65535, 0, 65535, 100000).path == PLAN_PER_CHUNK);
+    CHECK(after_scan(100000, 2, PRIMES_METHOD_SIEVE, 0, UINT64_MAX, UINT64_MAX, 0, 0).path == PLAN_PER_CHUNK);
+}
+
+static void wide_64_bit_input_is_tested(void)
+{
+    /* A first chunk all above 2^32 skips the pass in auto mode ... */
+    CHECK(after_first_chunk(160000, 2, PRIMES_METHOD_AUTO, UINT64_C(1) << 32, UINT64_MAX).path
+          == PLAN_PER_CHUNK);
+    /* ... and every such chunk is tested. */
+    CHECK(plan_chunk(PRIMES_METHOD_AUTO, 20000, UINT64_C(1) << 33, UINT64_MAX, 0, 1) == CHUNK_TEST);
+    CHECK(plan_chunk(PRIMES_METHOD_SIEVE, 20000, UINT64_C(1) << 33, UINT64_MAX, 0, 1) == CHUNK_TEST);
+    /* A window that reaches 2^32 is never sieved. */
+    CHECK(plan_chunk(PRIMES_METHOD_SIEVE, 20000, (UINT64_C(1) << 32) - 100, UINT64_C(1) << 32, 1, 1)
+          == CHUNK_TEST);
+    CHECK(plan_chunk(PRIMES_METHOD_SIEVE, 20000, (UINT64_C(1) << 32) - 100, (UINT64_C(1) << 32) - 1, 1, 1)
+          == CHUNK_WINDOW_RUN);
+    /* One value below 2^32 in the first chunk: the pass runs (it may be rare). */
+    CHECK(after_first_chunk(160000, 2, PRIMES_METHOD_AUTO, 7, UINT64_MAX).path == PLAN_SCAN);
+}
+
+static void forced_methods_are_obeyed(void)
+{
+    /* TEST: no window, no pass, every chunk tested. */
+    CHECK(plan_of(1000000, 2, PRIMES_METHOD_TEST).path == PLAN_TEST);
+    CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_TEST, 0, 100).path == PLAN_TEST);
+    CHECK(plan_chunk(PRIMES_METHOD_TEST, 20000, 100000, 120000, 1, 1) == CHUNK_TEST);
+    /* SIEVE: the pass even when the first chunk is all above 2^32, and the
+     * bucketed sieve however sparse the values. */
+    CHECK(after_first_chunk(160000, 2, PRIMES_METHOD_SIEVE, UINT64_C(1) << 32, UINT64_MAX).path == PLAN_SCAN);
+    CHECK(after_scan(160000, 2, PRIMES_METHOD_SIEVE, 0, INT32_MAX, 5, INT32_MAX - 3, 160000).path
+          == PLAN_BUCKETED);
+    CHECK(after_scan(160000, 2, PRIMES_METHOD_SIEVE, 0, UINT64_MAX, 70000, 70000, 1).path == PLAN_BUCKETED);
+    /* SIEVE: a sparse window that the cost model would test is sieved. */
+    CHECK(plan_chunk(PRIMES_METHOD_AUTO, 100, 2000000000, 2000100000, 0, 1) == CHUNK_TEST);
+    CHECK(plan_chunk(PRIMES_METHOD_SIEVE, 100, 2000000000, 2000100000, 0, 1) == CHUNK_WINDOW);
+}
+
+static void each_chunk_chooses_its_engine(void)
+{
+    /* A run counted from its window; a run classified, or sorted values,
+     * looked up in the window. */
+    CHECK(plan_chunk(PRIMES_METHOD_AUTO, 20000, 100000, 119999, 1, 1) == CHUNK_WINDOW_RUN);
+    CHECK(plan_chunk(PRIMES_METHOD_AUTO, 20000, 100000, 119999, 1, 0) == CHUNK_WINDOW);
+    CHECK(plan_chunk(PRIMES_METHOD_AUTO, 20000, 100000, 130000, 0, 1) == CHUNK_WINDOW);
+    /* Below 2^16 the bit table is the test's first step: no window. */
+    CHECK(plan_chunk(PRIMES_METHOD_AUTO, 20000, 0, 65535, 1, 1) == CHUNK_TEST);
+    CHECK(plan_chunk(PRIMES_METHOD_SIEVE, 20000, 0, 65535, 1, 1) == CHUNK_TEST);
+    CHECK(plan_chunk(PRIMES_METHOD_AUTO, 20000, 0, 65536, 0, 1) == CHUNK_WINDOW);
+    /* The window holds WINDOW_SPAN - 2 integers past min at most. */
+    CHECK(plan_chunk(PRIMES_METHOD_SIEVE, 20000, 1000000, 1000000 + WINDOW_SPAN - 3, 0, 1) == CHUNK_WINDOW);
+    CHECK(plan_chunk(PRIMES_METHOD_SIEVE, 20000, 1000000, 1000000 + WINDOW_SPAN - 2, 0, 1) == CHUNK_TEST);
+    /* The cost model near 2^31 (4647 odd sieving primes: 27882 ns): 8192
+     * elements in a span of 131000 cost 114674 ns to sieve, 98304 ns to
+     * test; in a span of 10000, 42074 ns. */
+    CHECK(plan_chunk(PRIMES_METHOD_AUTO, 8192, 2000000000, 2000130999, 0, 1) == CHUNK_TEST);
+    CHECK(plan_chunk(PRIMES_METHOD_AUTO, 8192, 2000000000, 2000009999, 0, 1) == CHUNK_WINDOW);
+    /* Few elements never pay for a window. */
+    CHECK(plan_chunk(PRIMES_METHOD_AUTO, 1, 1000000, 1000000, 1, 1) == CHUNK_TEST);
+}
+
+int main(void)
+{
+    small_inputs_are_tested_on_the_caller();
+    threads_are_capped_by_the_work_and_the_limit();
+    chunks_hold_about_32_per_thread_within_bounds();
+    locally_dense_input_is_planned_per_chunk();
+    dense_unordered_input_below_2_32_is_bucketed();
+    wide_64_bit_input_is_tested();
+    forced_methods_are_obeyed();
+    each_chunk_chooses_its_engine();
+    return check_report("planner");
+}
