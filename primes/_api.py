@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _lib
+from . import _constants, _lib
 from ._threads import resolve_threads
 
 if TYPE_CHECKING:  # for annotations only: Dask stays optional, typing_extensions is not needed at run time
@@ -64,11 +64,12 @@ _UINT64_MAX = 2**64 - 1
 # Inputs that need converting are converted this many elements at a time, so
 # that counting a huge strided or byte-swapped array needs little extra memory.
 _BLOCK_ELEMENTS = 1 << 20
-# The C library uses at most this many threads per call (MAX_THREADS in
-# primes.c); larger requests are capped here, before ctypes' C int could wrap.
-_MAX_THREADS = 1024
-# Python threads are only worth starting for this many elements each.
-_MIN_ELEMENTS_PER_THREAD = 1 << 15
+# The C library uses at most this many threads per call (PRIMES_MAX_THREADS);
+# larger requests are capped here, before ctypes' C int could wrap.
+_MAX_THREADS = _constants.MAX_THREADS
+# Python threads are only worth starting for as many elements each as the C
+# library wants per POSIX thread (PRIMES_MIN_ELEMENTS_PER_THREAD).
+_MIN_ELEMENTS_PER_THREAD = _constants.MIN_ELEMENTS_PER_THREAD
 # Elements per ctypes call in "threading" mode when the caller does not say.
 _THREADING_CHUNK = 1 << 16
 # Interrupts: a C call cannot be interrupted, and even at about 1 us per

@@ -17,9 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A thread is only worth starting for this many elements: starting and
- * joining one costs tens of microseconds. */
-#define MIN_ELEMENTS_PER_THREAD ((size_t)32768)
 /* Below this many elements the planner is skipped: the test is used. */
 #define PLANNER_MIN_ELEMENTS ((size_t)4096)
 /* Chunks handed out by the atomic counter hold between these many elements:
@@ -31,8 +28,6 @@
  * covers 2 * WINDOW_BYTES consecutive integers and stays in the L2 cache. */
 #define WINDOW_BYTES ((size_t)1 << 16)
 #define WINDOW_SPAN ((uint64_t)2 * WINDOW_BYTES)
-/* Upper bound on threads per call, whatever the caller asks for. */
-#define MAX_THREADS 1024
 
 #define TWO_POW_32 (UINT64_C(1) << 32)
 
@@ -412,8 +407,8 @@ static void run_phase(struct task *t, struct thread_slot *slots, int nthreads)
 
 static int threads_for(size_t n, int threads)
 {
-    size_t useful = n / MIN_ELEMENTS_PER_THREAD;
-    size_t cap = threads > MAX_THREADS ? MAX_THREADS : (size_t)threads;
+    size_t useful = n / (size_t)PRIMES_MIN_ELEMENTS_PER_THREAD;
+    size_t cap = threads > PRIMES_MAX_THREADS ? (size_t)PRIMES_MAX_THREADS : (size_t)threads;
     if (useful < 1)
         useful = 1;
     return (int)(useful < cap ? useful : cap);

@@ -65,6 +65,12 @@ extern "C" {
 #define PRIMES_METHOD_SIEVE 1 /* sieve every value below 2^32 (others: the test) */
 #define PRIMES_METHOD_TEST 2  /* the per-element deterministic test */
 
+/* Public limits.  A call uses at most PRIMES_MAX_THREADS threads, whatever it
+ * asks for, and starts a thread only for every PRIMES_MIN_ELEMENTS_PER_THREAD
+ * elements (starting and joining one costs tens of microseconds). */
+#define PRIMES_MAX_THREADS 1024
+#define PRIMES_MIN_ELEMENTS_PER_THREAD 32768
+
 /* Returns PRIMES_ABI_VERSION as compiled into the library. */
 PRIMES_API int primes_abi_version(void);
 

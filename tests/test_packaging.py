@@ -173,7 +173,8 @@ def test_wheel_is_tagged_py3_none_manylinux(dist):
 def test_wheel_holds_the_package_and_nothing_else(dist):
     names = wheel_names(dist["wheel"])
     source_modules = {f"primes/{path.name}" for path in (REPO / "primes").glob("*.py")}
-    expected = source_modules | {"primes/_build_info.py", "primes/py.typed", "primes/libprimes.so"}
+    generated = {"primes/_build_info.py", "primes/_constants.py"}  # by meson.build
+    expected = source_modules | generated | {"primes/py.typed", "primes/libprimes.so"}
     files = {name for name in names if not name.endswith("/")}
     package_files = {name for name in files if name.startswith("primes/")}
     assert package_files == expected, (
@@ -225,7 +226,8 @@ def test_sdist_holds_the_sources_and_no_build_output(dist):
     with tarfile.open(dist["sdist"]) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     for required in ("pyproject.toml", "meson.build", "README.md", "PKG-INFO", "src_c/primes.c",
-                     "src_c/primes.h", "primes/__init__.py", "primes/py.typed", "primes/_build_info.py.in"):
+                     "src_c/primes.h", "primes/__init__.py", "primes/py.typed", "primes/_build_info.py.in",
+                     "tools/gen_constants.py"):
         assert required in names, f"{required} missing from the sdist{uncommitted_note()}"
     built = [name for name in names
              if name.endswith((".so", ".o", ".whl")) or name.startswith(("build/", "builddir/", "dist/"))]
