@@ -54,9 +54,6 @@ array([[ True, False],
 [168, 168, 168]
 """
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
-
 from . import (
     _lib,  # noqa: F401  # first: explains a missing compiled library (e.g. a source checkout)
     reference,
@@ -65,11 +62,7 @@ from ._api import METHODS, MODES, count, is_prime
 from ._config import show_config
 from ._threadpoolctl import register_threadpoolctl
 from ._threads import get_threads, set_threads
-
-try:
-    __version__ = _version("primes")
-except PackageNotFoundError:  # pragma: no cover - only without package metadata
-    __version__ = "0+unknown"
+from ._version import __version__
 
 __all__ = [
     "METHODS",
