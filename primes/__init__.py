@@ -5,10 +5,12 @@ without copying the array.
 
 Functions
 ---------
-count(a, *, mode, threads, method)
-    How many elements of ``a`` are prime.
-is_prime(a, *, mode, threads, method)
-    The boolean mask of the prime elements (``numpy.bool_`` for a scalar).
+count(a, axis=None, *, keepdims, mode, threads, method)
+    How many elements of ``a`` are prime, in all or along axes (as
+    ``numpy.count_nonzero``).
+is_prime(a, out=None, *, mode, threads, method)
+    The boolean mask of the prime elements (``numpy.bool_`` for a scalar),
+    laid out as a ufunc's result, or written into ``out``.
 set_threads(n)
     Context manager: the default thread count on the calling thread.
 get_threads()

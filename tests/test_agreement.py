@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import primes
-from primes import _api
+from primes import _modes
 
 MODES = ("pthreads", "threading", "serial")
 ALL_DTYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64")
@@ -143,23 +143,23 @@ CHUNK_CASES = (
 @pytest.mark.parametrize("chunk, threads", CHUNK_CASES)
 def test_threaded_chunks_count(chunk, threads):
     values = np.arange(10**6, dtype=np.int64)
-    assert _api._threaded(values, None, threads, chunk) == 78498
+    assert _modes.threaded(values, None, threads, chunk) == 78498
 
 
 @pytest.mark.parametrize("chunk, threads", CHUNK_CASES)
 def test_threaded_chunks_is_prime(chunk, threads, sieve_1e7):
     values = np.arange(10**6, dtype=np.int64)
     out = np.zeros(values.size, dtype=bool)
-    _api._threaded(values, out, threads, chunk)
+    _modes.threaded(values, out, threads, chunk)
     np.testing.assert_array_equal(out, sieve_1e7[: 10**6])
 
 
 def test_threaded_chunk_of_one_small(sieve_1e7):
     """One element per ctypes call (on 10**5 elements; 10**6 is in the slow test below)."""
     values = np.arange(10**5, dtype=np.uint32)
-    assert _api._threaded(values, None, 2, 1) == 9592
+    assert _modes.threaded(values, None, 2, 1) == 9592
     out = np.zeros(values.size, dtype=bool)
-    _api._threaded(values, out, 3, 1)
+    _modes.threaded(values, out, 3, 1)
     np.testing.assert_array_equal(out, sieve_1e7[: 10**5])
 
 
@@ -167,7 +167,7 @@ def test_threaded_chunk_of_one_small(sieve_1e7):
 def test_threaded_chunk_of_one(sieve_1e7):
     # One element per ctypes call, 2 * 10^5 calls: pi(199999) = 17984.
     values = np.arange(2 * 10**5, dtype=np.int64)
-    assert _api._threaded(values, None, 2, 1) == 17984
+    assert _modes.threaded(values, None, 2, 1) == 17984
     out = np.zeros(values.size, dtype=bool)
-    _api._threaded(values, out, 2, 1)
+    _modes.threaded(values, out, 2, 1)
     np.testing.assert_array_equal(out, sieve_1e7[: 2 * 10**5])

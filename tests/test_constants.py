@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import primes
-from primes import _api, _constants, _lib
+from primes import _coerce, _constants, _lib, _modes
 
 HEADER = Path(__file__).resolve().parents[1] / "src_c" / "primes.h"
 INTEGER = re.compile(r"(0[xX][0-9a-fA-F]+|\d+)[uUlL]*")
@@ -73,8 +73,8 @@ def test_python_uses_the_generated_values():
     assert _lib.METHODS == {
         "auto": _constants.METHOD_AUTO, "sieve": _constants.METHOD_SIEVE, "test": _constants.METHOD_TEST
     }
-    assert tuple(_lib.METHODS) == _api.METHODS == primes.METHODS
-    assert _api._MIN_ELEMENTS_PER_THREAD == _constants.MIN_ELEMENTS_PER_THREAD
+    assert tuple(_lib.METHODS) == _coerce.METHODS == primes.METHODS
+    assert _modes._MIN_ELEMENTS_PER_THREAD == _constants.MIN_ELEMENTS_PER_THREAD
     for status, exception in [(_constants.ENOMEM, MemoryError), (_constants.ETHREAD, RuntimeError),
                               (_constants.EINVAL, ValueError), (_constants.ECANCELLED, KeyboardInterrupt)]:
         with pytest.raises(exception):

@@ -173,7 +173,7 @@ def test_same_call_gives_the_same_keys():
 
 
 NON_INTEGER_DTYPES = [
-    "float64", "float32", "complex128", "bool", "datetime64[D]", "timedelta64[s]", "U3", "O",
+    "float64", "float32", "complex128", "bool", "datetime64[D]", "timedelta64[s]", "U3",
 ]
 
 

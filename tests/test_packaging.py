@@ -51,6 +51,7 @@ for dtype in ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "u
     assert values[mask].tolist() == [97, 101, 103, 107, 109], (dtype, values[mask])
 assert primes.is_prime(2**64 - 59) and not primes.is_prime(2**64 - 1)
 assert primes.count([2, 3, 4, -5], mode="serial") == 2
+assert primes.count(np.arange(12).reshape(3, 4), axis=1).tolist() == [2, 2, 1]
 with primes.set_threads(1):
     assert primes.count(np.arange(10**5), mode="threading") == 9592
 config = primes.show_config(mode="dicts")
