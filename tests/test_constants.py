@@ -82,19 +82,11 @@ def test_python_uses_the_generated_values():
     _lib.check_status(_constants.OK, "test")
 
 
-def test_threads_reaching_c_are_capped_at_the_limit(monkeypatch):
+def test_threads_reaching_c_are_capped_at_the_limit(threads_reaching_c):
     """The thread limit the Python side applies is the C library's PRIMES_MAX_THREADS."""
-    seen = []
-    real = _lib.count_kernel
-
-    def record(values, threads, method=0, cancel=None):
-        seen.append(threads)
-        return real(values, threads, method, cancel)
-
-    monkeypatch.setattr(_lib, "count_kernel", record)
     assert primes.count(np.arange(1000), threads=10**9) == 168
     assert primes.count(np.arange(1000), threads=_constants.MAX_THREADS - 1) == 168
-    assert seen == [_constants.MAX_THREADS, _constants.MAX_THREADS - 1]
+    assert threads_reaching_c == [_constants.MAX_THREADS, _constants.MAX_THREADS - 1]
 
 
 def test_generator_reads_only_integer_defines(tmp_path):

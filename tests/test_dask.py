@@ -13,7 +13,6 @@ processes whose scheduler cannot import it (slow).
 from __future__ import annotations
 
 import doctest
-import json
 import multiprocessing
 import os
 import signal
@@ -22,13 +21,13 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 import primes
+from support import ALL_DTYPES, load_json
 
 da = pytest.importorskip("dask.array", reason="Dask is optional: pip install 'primes[dask]'")
 dask = pytest.importorskip("dask")
@@ -38,13 +37,12 @@ from dask.core import get_dependencies  # noqa: E402  (after the importorskip ab
 
 from primes import _dask  # noqa: E402  (after the importorskip above: it imports Dask)
 
-_WINDOWS_FILE = Path(__file__).parent / "data" / "windows.json"  # gmpy2-verified counts (see data/README.md)
-WINDOWS = {w["name"]: w for w in json.loads(_WINDOWS_FILE.read_text(encoding="utf-8"))["windows"]}
+WINDOWS = {w["name"]: w for w in load_json("windows.json")["windows"]}  # gmpy2-verified (see data/README.md)
 PI_1E9 = 50847534  # pi(10^9), OEIS A006880; also checked against pi_values.json below
 LARGEST_64BIT_PRIME = 2**64 - 59
 
-INTEGER_DTYPES = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64]
-DTYPE_IDS = [np.dtype(t).name for t in INTEGER_DTYPES]
+INTEGER_DTYPES = [np.dtype(name).type for name in ALL_DTYPES]
+DTYPE_IDS = list(ALL_DTYPES)
 
 # Generous bounds against a hang, never timing assertions: a result that
 # takes longer than this is a failure, whatever the machine's load.

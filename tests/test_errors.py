@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import primes
+from support import MODES, unaligned
 
-MODES = ("pthreads", "threading", "serial")
 FUNCTIONS = [pytest.param(primes.count, id="count"), pytest.param(primes.is_prime, id="is_prime")]
 
 
@@ -252,10 +252,7 @@ def test_set_threads_is_thread_local(monkeypatch):
 
 
 def _unaligned(dtype):
-    values = np.arange(2, 102, dtype=dtype)
-    view = np.frombuffer(b"\0" + values.tobytes(), dtype=dtype, offset=1, count=values.size)
-    assert not view.flags.aligned
-    return view
+    return unaligned(np.arange(2, 102, dtype=dtype))
 
 
 ODD_INPUTS = [
