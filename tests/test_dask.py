@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 
 import primes
-from support import ALL_DTYPES, load_json
+from support import ALL_DTYPES, EDGE_ARRAYS, assert_unchanged, load_json, snapshot
 
 da = pytest.importorskip("dask.array", reason="Dask is optional: pip install 'primes[dask]'")
 dask = pytest.importorskip("dask")
@@ -291,6 +291,33 @@ def test_every_dtype_agrees_with_numpy_on_local_schedulers(dtype, scheduler):
         count, mask = dask.compute(primes.count(x), primes.is_prime(x), scheduler=scheduler)
         assert int(count) == primes.count(values)
         np.testing.assert_array_equal(mask, primes.is_prime(values))
+
+
+def small_corpus_arrays():
+    """The arrays of the shared edge-array corpus that Dask can chunk (ndarrays of 1 to 10^4 elements)."""
+    for param in EDGE_ARRAYS:
+        factory, _how = param.values
+        value = factory()
+        if isinstance(value, np.ndarray) and value.ndim >= 1 and value.size <= 10**4:
+            yield pytest.param(factory, id=param.id)
+
+
+@pytest.mark.parametrize("factory", list(small_corpus_arrays()))
+def test_the_edge_array_corpus_gives_the_numpy_results(factory):
+    values = factory()
+    before = snapshot(values)
+    x = da.from_array(values, chunks=tuple(max(1, (n + 2) // 3) for n in values.shape))
+    lazy = [primes.count(x), primes.is_prime(x)]
+    lazy += [primes.count(x, axis=axis, keepdims=keepdims) for axis in range(values.ndim) for keepdims in (0, 1)]
+    results = dask.compute(*lazy, scheduler="sync")
+    assert int(results[0]) == primes.count(values)
+    np.testing.assert_array_equal(results[1], primes.is_prime(values))
+    expected = [primes.count(values, axis=axis, keepdims=keepdims)
+                for axis in range(values.ndim) for keepdims in (0, 1)]
+    for got, wanted in zip(results[2:], expected):
+        assert got.shape == wanted.shape and got.dtype == wanted.dtype
+        np.testing.assert_array_equal(got, wanted)
+    assert_unchanged(values, before)
 
 
 def test_non_native_byte_order_blocks():
