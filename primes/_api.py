@@ -147,7 +147,7 @@ def count(
         from . import _dask  # Dask is optional: imported only for Dask input
 
         return _dask.count(a, axis, keepdims=keepdims, mode=mode, threads=threads, method=method)
-    return _arrays.count(a, axis, keepdims=keepdims, mode=mode, threads=threads, method=method)
+    return _arrays.count(a, axis, keepdims, mode, threads, method)
 
 
 # A scalar gives a numpy.bool_, an array (or a nested sequence) a bool array,
@@ -266,4 +266,4 @@ def is_prime(
         from . import _dask  # Dask is optional: imported only for Dask input
 
         return _dask.is_prime(a, out, mode=mode, threads=threads, method=method)  # type: ignore[return-value]
-    return _arrays.is_prime(a, out, mode=mode, threads=threads, method=method)
+    return _arrays.is_prime(a, out, mode, threads, method)

@@ -103,10 +103,13 @@ def is_dask_array(a: object) -> TypeGuard[dask.array.Array]:
     return dask_array is not None and isinstance(a, dask_array.Array)
 
 
+_AUTO = _lib.METHODS["auto"]
+
+
 def check_method(method: object) -> int:
     """The C value of the ``method`` keyword (ValueError naming the engines)."""
     if method == "auto":
-        return _lib.METHODS["auto"]
+        return _AUTO
     if not isinstance(method, str) or method not in _lib.METHODS:
         allowed = ", ".join(repr(m) for m in _lib.METHODS)
         raise ValueError(f"method must be one of {allowed}; got {method!r}")

@@ -22,6 +22,9 @@ from . import _constants, _lib
 
 __all__ = ["helpers", "interruptible", "run", "threaded", "wait_for"]
 
+# The C library uses at most this many threads per call; capping here also
+# keeps a huge request from wrapping around in ctypes' C int.
+_MAX_THREADS = _constants.MAX_THREADS
 # Python threads are only worth starting for as many elements each as the C
 # library wants per POSIX thread (PRIMES_MIN_ELEMENTS_PER_THREAD).
 _MIN_ELEMENTS_PER_THREAD = _constants.MIN_ELEMENTS_PER_THREAD
@@ -179,14 +182,15 @@ def run(values: np.ndarray, out: Optional[np.ndarray], mode: str, threads: int, 
     ``values``: 1-D, C-contiguous, aligned, native kernel dtype; ``out``: None
     to count, else a bool array of the same length, C-contiguous and writeable.
     """
-    # The C library uses at most PRIMES_MAX_THREADS per call; capping here
-    # also keeps a huge request from wrapping around in ctypes' C int.
-    threads = min(threads, _constants.MAX_THREADS)
+    if threads > _MAX_THREADS:  # (not min(): this path is most of a small call's cost)
+        threads = _MAX_THREADS
     size = values.size
     if mode == "threading" and threads > 1 and size >= 2 * _MIN_ELEMENTS_PER_THREAD:
         return threaded(values, out, threads, _THREADING_CHUNK, method)
     # pthreads: one C call on `threads` threads; serial: one C call on one.
     kernel_threads = threads if mode == "pthreads" else 1
     if size <= _DIRECT_CALL_ELEMENTS:
+        if out is None:  # a small count: straight to the boundary
+            return _lib.count_kernel(values, kernel_threads, method)
         return _kernel(values, out, kernel_threads, method)
     return interruptible(values, out, kernel_threads, method)
