@@ -41,6 +41,7 @@ import harness
 import machine
 import methods as method_catalog
 import report
+import targets_next
 from harness import BenchInput, Method, Result, format_ratio, format_seconds
 from report import Target
 
@@ -447,6 +448,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         problems.append(f"T7: count on the 100 values gave {small[1]}, primes.reference {expected_small}")
 
     targets, extras = evaluate_targets(all_results, sweep, memory, small, cpus)
+    log("\n== issue 11 targets (bench/targets_next.py)")
+    next_targets, next_problems = targets_next.targets(args.repeats)
+    targets += next_targets
+    problems += next_problems
     cpu_at_end = machine.cpu_snapshot()
     others_during = cpu_at_end.others_percent_since(cpu_at_start) if cpu_at_start and cpu_at_end else None
     load_after, _ = describe_load()

@@ -5,10 +5,12 @@ without copying the array.
 
 Functions
 ---------
-count(a, *, mode, threads, method)
-    How many elements of ``a`` are prime.
-is_prime(a, *, mode, threads, method)
-    The boolean mask of the prime elements (``numpy.bool_`` for a scalar).
+count(a, axis=None, *, keepdims, mode, threads, method)
+    How many elements of ``a`` are prime, in all or along axes (as
+    ``numpy.count_nonzero``).
+is_prime(a, out=None, *, mode, threads, method)
+    The boolean mask of the prime elements (``numpy.bool_`` for a scalar),
+    laid out as a ufunc's result, or written into ``out``.
 set_threads(n)
     Context manager: the default thread count on the calling thread.
 get_threads()
@@ -54,9 +56,6 @@ array([[ True, False],
 [168, 168, 168]
 """
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
-
 from . import (
     _lib,  # noqa: F401  # first: explains a missing compiled library (e.g. a source checkout)
     reference,
@@ -65,11 +64,7 @@ from ._api import METHODS, MODES, count, is_prime
 from ._config import show_config
 from ._threadpoolctl import register_threadpoolctl
 from ._threads import get_threads, set_threads
-
-try:
-    __version__ = _version("primes")
-except PackageNotFoundError:  # pragma: no cover - only without package metadata
-    __version__ = "0+unknown"
+from ._version import __version__
 
 __all__ = [
     "METHODS",

@@ -10,13 +10,12 @@ from typing import Any, Literal, Optional, overload
 import numpy as np
 
 from . import _build_info, _lib, _threads
+from ._version import __version__
 
 __all__ = ["show_config"]
 
 
 def _config() -> dict[str, dict[str, Any]]:
-    from . import __version__  # at call time: __init__ imports this module before setting it
-
     try:
         default_threads: Any = _threads.get_threads()
     except ValueError as exc:  # show_config is for diagnosing problems: report, don't raise

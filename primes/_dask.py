@@ -5,8 +5,10 @@ so ``import primes`` never imports Dask and Dask stays an optional dependency
 (``pip install 'primes[dask]'``).
 
 Each block of the Dask array becomes one task that calls the NumPy
-implementation on that block (:func:`_count_block`, :func:`_is_prime_block`),
-so the C kernels run wherever the block is, on any scheduler.
+implementation (:mod:`primes._arrays`) on that block (:func:`_count_block`,
+:func:`_is_prime_block`), so the C kernels run wherever the block is, on any
+scheduler.  The arguments are checked at once, by the same functions as for
+NumPy input (:mod:`primes._coerce`), so the messages are the same.
 
 How the tasks refer to this package
 -----------------------------------
@@ -37,23 +39,27 @@ from typing import Any, Optional
 import cloudpickle  # type: ignore[import-untyped, unused-ignore]  # a dependency of Dask itself
 import dask.array as da
 import numpy as np
+from dask.array.core import handle_out  # what dask.array's ufuncs do with out=
 
-from ._api import _as_integer_array, _check_method, _check_mode
-from ._api import count as _count_numpy
-from ._api import is_prime as _is_prime_numpy
+from ._arrays import count as _count_numpy
+from ._arrays import is_prime as _is_prime_numpy
+from ._coerce import as_integer_array, check_method, check_mode, check_out, normalize_axis
 from ._threads import resolve_threads
 
 __all__ = ["count", "is_prime"]
 
-# Dask's functions have no annotations; typed names for the two used here let
+# Dask's functions have no annotations; typed names for the ones used here let
 # mypy --strict check the calls' results.
 _map_blocks: Callable[..., da.Array] = da.map_blocks
 _sum: Callable[..., da.Array] = da.sum
+_handle_out: Callable[[da.Array, da.Array], da.Array] = handle_out
 
 #: The dtype of the per-block counts and of their sum.  A fixed-size integer
 #: (not object) keeps the reduction in NumPy; a count never exceeds the number
 #: of elements, so it fits with room to spare.
 COUNT_DTYPE = np.dtype(np.int64)
+#: The dtype of counts along axes, as numpy.count_nonzero gives them.
+AXIS_COUNT_DTYPE = np.dtype(np.intp)
 
 
 def _task_options(x: Any, mode: str, threads: Optional[int], method: str) -> dict[str, Any]:
@@ -63,8 +69,8 @@ def _task_options(x: Any, mode: str, threads: Optional[int], method: str) -> dic
     here, while the graph is built, makes a mistake raise at the call site
     instead of inside a worker once the graph is computed.
     """
-    _check_mode(mode)
-    _check_method(method)
+    check_mode(mode)
+    check_method(method)
     # threads=None means one thread per task, not the CPU count: Dask already
     # runs one task per worker thread, so more C threads per task would only
     # oversubscribe the cores.  primes.set_threads() and PRIMES_NUM_THREADS
@@ -75,17 +81,25 @@ def _task_options(x: Any, mode: str, threads: Optional[int], method: str) -> dic
     # array's zero-size meta so the messages are the same.  A meta that is
     # not a NumPy array (e.g. CuPy) is checked through its dtype alone.
     meta = getattr(x, "_meta", None)
-    _as_integer_array(meta if isinstance(meta, np.ndarray) else np.empty(0, dtype=x.dtype))
+    as_integer_array(meta if isinstance(meta, np.ndarray) else np.empty(0, dtype=x.dtype))
     return {"mode": mode, "threads": nthreads, "method": method}
 
 
 # --- what one task runs -------------------------------------------------------------------
 
 
-def _count_block(block: np.ndarray, *, mode: str, threads: int, method: str) -> np.ndarray:
-    """The number of primes in one block, as an array of ``block.ndim`` ones in shape."""
-    found = _count_numpy(block, mode=mode, threads=threads, method=method)
-    return np.full((1,) * block.ndim, found, dtype=COUNT_DTYPE)
+def _count_block(
+    block: np.ndarray, *, axes: Optional[tuple[int, ...]], mode: str, threads: int, method: str
+) -> np.ndarray:
+    """The counts of one block: along ``axes`` with them kept (of length one), or,
+    for ``axes=None``, the block's total as an array of ``block.ndim`` ones in shape."""
+    if axes is None:
+        found = _count_numpy(block, mode=mode, threads=threads, method=method)
+        return np.full((1,) * block.ndim, found, dtype=COUNT_DTYPE)
+    counts: np.ndarray = np.asarray(
+        _count_numpy(block, axes, keepdims=True, mode=mode, threads=threads, method=method)
+    )
+    return counts
 
 
 def _is_prime_block(block: np.ndarray, *, mode: str, threads: int, method: str) -> np.ndarray:
@@ -169,9 +183,15 @@ class _BlockCall:
 
 
 def count(
-    x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+    x: da.Array,
+    axis: Any = None,
+    *,
+    keepdims: Any = False,
+    mode: str = "pthreads",
+    threads: Optional[int] = None,
+    method: str = "auto",
 ) -> da.Array:
-    """Count the prime elements of a Dask integer array, lazily.
+    """Count the prime elements of a Dask integer array, lazily, in all or along axes.
 
     Called by :func:`primes.count` when its argument is a
     ``dask.array.Array``; nothing is computed until ``.compute()``.
@@ -180,7 +200,13 @@ def count(
     ----------
     x : dask.array.Array of integers
         Any shape, any chunking (uneven or unknown chunk sizes too) and any
-        integer dtype (int8 to uint64).  The blocks must be NumPy arrays.
+        integer dtype (int8 to uint64), or dtype object holding Python ints
+        (checked when computed).  The blocks must be NumPy arrays.
+    axis : int or tuple of ints, optional
+        As for :func:`primes.count` (and :func:`numpy.count_nonzero`): the
+        axes to count along; default all.  Checked at once.
+    keepdims : bool, optional
+        As for :func:`primes.count`.
     mode : {"pthreads", "threading", "serial"}, optional
         The mode of each block's call, as for :func:`primes.count`.  With the
         default ``threads=None`` every mode runs one thread per task.
@@ -196,16 +222,20 @@ def count(
     Returns
     -------
     dask.array.Array
-        A 0-d int64 Dask array: one count per block, summed by a tree
-        reduction.  ``int(result.compute())`` is the exact number of primes.
+        One count per block (along ``axis``: per block and kept position),
+        summed by a tree reduction.  With the default ``axis=None``: a 0-d
+        int64 Dask array, and ``int(result.compute())`` is the exact number
+        of primes; otherwise an intp Dask array of the shape
+        ``numpy.count_nonzero`` would give.
 
     Raises
     ------
     TypeError
         At once, if ``x``'s dtype is not an integer dtype (or its blocks are
-        masked arrays).
+        masked arrays), or ``axis`` is not an integer or tuple of them.
     ValueError
-        At once, if ``mode``, ``threads`` or ``method`` is invalid.
+        At once, if ``mode``, ``threads`` or ``method`` is invalid, or an
+        axis is repeated or out of range (``numpy.exceptions.AxisError``).
 
     See Also
     --------
@@ -222,22 +252,36 @@ def count(
     ((), dtype('int64'))
     >>> int(result.compute())
     78498
+    >>> primes.count(x.reshape(1000, 1000), axis=1).compute()[:5]
+    array([168, 135, 127, 120, 119])
     """
     options = _task_options(x, mode, threads, method)
+    axes = None if axis is None and not keepdims else normalize_axis(axis, x.ndim, keepdims)
     per_block = _map_blocks(
         _BlockCall("_count_block"),
         x,
+        axes=axes,
         **options,
-        chunks=tuple((1,) * len(sizes) for sizes in x.chunks),
-        dtype=COUNT_DTYPE,
-        meta=np.empty((0,) * x.ndim, dtype=COUNT_DTYPE),
+        # One count per block on each counted axis; the kept axes keep their chunks.
+        chunks=tuple(
+            (1,) * len(sizes) if axes is None or d in axes else sizes for d, sizes in enumerate(x.chunks)
+        ),
+        dtype=COUNT_DTYPE if axes is None else AXIS_COUNT_DTYPE,
+        meta=np.empty((0,) * x.ndim, dtype=COUNT_DTYPE if axes is None else AXIS_COUNT_DTYPE),
         token="primes-count-block",
     )
-    return _sum(per_block, dtype=COUNT_DTYPE)
+    if axes is None:
+        return _sum(per_block, dtype=COUNT_DTYPE)
+    return _sum(per_block, axis=axes, keepdims=bool(keepdims), dtype=AXIS_COUNT_DTYPE)
 
 
 def is_prime(
-    x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+    x: da.Array,
+    out: Optional[Any] = None,
+    *,
+    mode: str = "pthreads",
+    threads: Optional[int] = None,
+    method: str = "auto",
 ) -> da.Array:
     """Test each element of a Dask integer array for primality, lazily.
 
@@ -248,6 +292,11 @@ def is_prime(
     ----------
     x : dask.array.Array of integers
         As for :func:`count`.
+    out : dask.array.Array of bool, optional
+        As dask.array's ufuncs take ``out=``: a Dask array of ``x``'s shape,
+        which becomes the result (its chunks become ``x``'s) and is
+        returned.  Unlike them, its dtype must be bool.  A NumPy ``out``
+        is refused: nothing is computed here to write into it.
     mode : {"pthreads", "threading", "serial"}, optional
         As for :func:`count`.
     threads : int, optional
@@ -259,12 +308,14 @@ def is_prime(
     -------
     dask.array.Array
         A bool Dask array with ``x``'s shape and chunks, True where the
-        element is prime.
+        element is prime (``out``, if given).
 
     Raises
     ------
-    TypeError, ValueError
-        At once, as for :func:`count`.
+    TypeError
+        At once, as for :func:`count`, or if ``out`` is not a bool Dask array.
+    ValueError
+        At once, as for :func:`count`, or if ``out`` has another shape.
 
     See Also
     --------
@@ -283,7 +334,9 @@ def is_prime(
     array([ 2,  3,  5,  7, 11, 13, 17, 19])
     """
     options = _task_options(x, mode, threads, method)
-    return _map_blocks(
+    if out is not None:
+        out = check_out(out, x.shape, (), array_type=da.Array)
+    result = _map_blocks(
         _BlockCall("_is_prime_block"),
         x,
         **options,
@@ -291,3 +344,5 @@ def is_prime(
         meta=np.empty((0,) * x.ndim, dtype=np.bool_),
         token="primes-is-prime",
     )
+    return result if out is None else _handle_out(out, result)
+

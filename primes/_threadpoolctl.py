@@ -18,6 +18,7 @@ import threading
 from typing import Any, Optional
 
 from . import _threads
+from ._version import __version__
 
 __all__ = ["register_threadpoolctl"]
 
@@ -61,8 +62,6 @@ def _controller_class(base: Any) -> Any:
             _threads.set_process_limit(num_threads)
 
         def get_version(self) -> str:
-            from . import __version__
-
             return __version__
 
     return PrimesController

@@ -17,8 +17,10 @@ from typing import Callable, NoReturn, Optional
 
 import numpy as np
 
-from . import __version__, _lib, count, reference
+from . import _lib, reference
+from ._api import count
 from ._threads import ENV_VAR, available_cpus, resolve_threads
+from ._version import __version__
 
 DEFAULT_N = 1_000_000
 DEFAULT_REPEATS = 5

@@ -11,20 +11,17 @@ in every dtype that holds it.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 import sympy
 
 import primes
+from support import METHODS, MODES, load_json
 
-DATA = Path(__file__).parent / "data"
-ADVERSARIES = json.loads((DATA / "adversaries_64.json").read_text())["values"]
+ADVERSARIES = load_json("adversaries_64.json")["values"]
 RECORDS = [
     {"n": r["n"], "is_prime": False, "family": r["name"]}
-    for r in json.loads((DATA / "strong_pseudoprime_records.json").read_text())["records"]
+    for r in load_json("strong_pseudoprime_records.json")["records"]
     if r["fits_uint64"]
 ]
 VALUES = ADVERSARIES + RECORDS
@@ -48,8 +45,8 @@ def test_spsp2_family_really_passes_base_2():
             assert x in (1, n - 1) or any(pow(x, 2**r, n) == n - 1 for r in range(1, s))
 
 
-@pytest.mark.parametrize("method", ["auto", "sieve", "test"])
-@pytest.mark.parametrize("mode", ["pthreads", "threading", "serial"])
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("mode", MODES)
 def test_adversaries_classified_right(method, mode):
     for dtype in (np.uint64, np.int64):
         fitting = [item for item in VALUES if item["n"] <= np.iinfo(dtype).max]

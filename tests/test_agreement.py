@@ -12,24 +12,22 @@ import numpy as np
 import pytest
 
 import primes
-from primes import _api
+from primes import _modes
+from support import ALL_DTYPES, MODES, THREADS, reference_mask
 
-MODES = ("pthreads", "threading", "serial")
-ALL_DTYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64")
-THREADS = (1, 2, 3, 4)
 BIG = 200_000  # elements: enough for several threads in every mode
 
 # How many random full-range values are checked with the (slow) pure-Python reference.
 FULL_RANGE_SAMPLES = {1: 5_000, 2: 5_000, 4: 4_000, 8: 20_000}
 
 
-def test_the_two_references_agree(sieve_1e7, reference_mask):
+def test_the_two_references_agree(sieve_1e7):
     values = np.arange(-50, 200_000)
     np.testing.assert_array_equal(reference_mask(values)[50:], sieve_1e7[:200_000])
     assert not reference_mask(values)[:50].any()
 
 
-def _full_range_case(dtype: np.dtype, reference_mask) -> tuple:
+def _full_range_case(dtype: np.dtype) -> tuple:
     """Random values over the dtype's whole range (plus every value for 8/16-bit types),
     checked with the reference, then tiled and shuffled to BIG elements."""
     info = np.iinfo(dtype)
@@ -61,14 +59,14 @@ KINDS = ("full-range", "below-1e5", "below-1e7")
 
 
 @pytest.fixture(scope="module")
-def case(sieve_1e7, reference_mask):
+def case(sieve_1e7):
     cache = {}
 
     def get(dtype_name: str, kind: str):
         if (dtype_name, kind) not in cache:
             dtype = np.dtype(dtype_name)
             if kind == "full-range":
-                made = _full_range_case(dtype, reference_mask)
+                made = _full_range_case(dtype)
             elif kind == "below-1e5":
                 made = _sieve_case(dtype, 10**5, sieve_1e7, seed=2)
             else:
@@ -116,7 +114,7 @@ def test_modes_and_thread_counts_agree_with_each_other(case, dtype):
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
-def test_small_random_arrays_against_reference(dtype, reference_mask):
+def test_small_random_arrays_against_reference(dtype):
     """Small arrays (no threads start) over the full range, and one element at a time."""
     info = np.iinfo(dtype)
     rng = np.random.default_rng([4, np.dtype(dtype).itemsize, np.dtype(dtype).kind == "u"])
@@ -143,23 +141,23 @@ CHUNK_CASES = (
 @pytest.mark.parametrize("chunk, threads", CHUNK_CASES)
 def test_threaded_chunks_count(chunk, threads):
     values = np.arange(10**6, dtype=np.int64)
-    assert _api._threaded(values, None, threads, chunk) == 78498
+    assert _modes.threaded(values, None, threads, chunk) == 78498
 
 
 @pytest.mark.parametrize("chunk, threads", CHUNK_CASES)
 def test_threaded_chunks_is_prime(chunk, threads, sieve_1e7):
     values = np.arange(10**6, dtype=np.int64)
     out = np.zeros(values.size, dtype=bool)
-    _api._threaded(values, out, threads, chunk)
+    _modes.threaded(values, out, threads, chunk)
     np.testing.assert_array_equal(out, sieve_1e7[: 10**6])
 
 
 def test_threaded_chunk_of_one_small(sieve_1e7):
     """One element per ctypes call (on 10**5 elements; 10**6 is in the slow test below)."""
     values = np.arange(10**5, dtype=np.uint32)
-    assert _api._threaded(values, None, 2, 1) == 9592
+    assert _modes.threaded(values, None, 2, 1) == 9592
     out = np.zeros(values.size, dtype=bool)
-    _api._threaded(values, out, 3, 1)
+    _modes.threaded(values, out, 3, 1)
     np.testing.assert_array_equal(out, sieve_1e7[: 10**5])
 
 
@@ -167,7 +165,7 @@ def test_threaded_chunk_of_one_small(sieve_1e7):
 def test_threaded_chunk_of_one(sieve_1e7):
     # One element per ctypes call, 2 * 10^5 calls: pi(199999) = 17984.
     values = np.arange(2 * 10**5, dtype=np.int64)
-    assert _api._threaded(values, None, 2, 1) == 17984
+    assert _modes.threaded(values, None, 2, 1) == 17984
     out = np.zeros(values.size, dtype=bool)
-    _api._threaded(values, out, 2, 1)
+    _modes.threaded(values, out, 2, 1)
     np.testing.assert_array_equal(out, sieve_1e7[: 2 * 10**5])

@@ -13,6 +13,7 @@ def test_api_reference_is_up_to_date():
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     expected = generator.render()
-    assert "## `primes.count(a, *, mode='pthreads', threads=None, method='auto')`" in expected
+    assert "## `primes.count(a, axis=None, *, keepdims=False, mode='pthreads', threads=None, method='auto')`" in expected
+    assert "## `primes.is_prime(a, out=None, *, mode='pthreads', threads=None, method='auto')`" in expected
     current = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
     assert current == expected, "docs/api.md is stale: run `python tools/gen_api_docs.py`"

@@ -13,7 +13,6 @@ processes whose scheduler cannot import it (slow).
 from __future__ import annotations
 
 import doctest
-import json
 import multiprocessing
 import os
 import signal
@@ -22,13 +21,13 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 import primes
+from support import ALL_DTYPES, EDGE_ARRAYS, assert_unchanged, load_json, snapshot
 
 da = pytest.importorskip("dask.array", reason="Dask is optional: pip install 'primes[dask]'")
 dask = pytest.importorskip("dask")
@@ -38,13 +37,12 @@ from dask.core import get_dependencies  # noqa: E402  (after the importorskip ab
 
 from primes import _dask  # noqa: E402  (after the importorskip above: it imports Dask)
 
-_WINDOWS_FILE = Path(__file__).parent / "data" / "windows.json"  # gmpy2-verified counts (see data/README.md)
-WINDOWS = {w["name"]: w for w in json.loads(_WINDOWS_FILE.read_text(encoding="utf-8"))["windows"]}
+WINDOWS = {w["name"]: w for w in load_json("windows.json")["windows"]}  # gmpy2-verified (see data/README.md)
 PI_1E9 = 50847534  # pi(10^9), OEIS A006880; also checked against pi_values.json below
 LARGEST_64BIT_PRIME = 2**64 - 59
 
-INTEGER_DTYPES = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64]
-DTYPE_IDS = [np.dtype(t).name for t in INTEGER_DTYPES]
+INTEGER_DTYPES = [np.dtype(name).type for name in ALL_DTYPES]
+DTYPE_IDS = list(ALL_DTYPES)
 
 # Generous bounds against a hang, never timing assertions: a result that
 # takes longer than this is a failure, whatever the machine's load.
@@ -173,7 +171,7 @@ def test_same_call_gives_the_same_keys():
 
 
 NON_INTEGER_DTYPES = [
-    "float64", "float32", "complex128", "bool", "datetime64[D]", "timedelta64[s]", "U3", "O",
+    "float64", "float32", "complex128", "bool", "datetime64[D]", "timedelta64[s]", "U3",
 ]
 
 
@@ -293,6 +291,33 @@ def test_every_dtype_agrees_with_numpy_on_local_schedulers(dtype, scheduler):
         count, mask = dask.compute(primes.count(x), primes.is_prime(x), scheduler=scheduler)
         assert int(count) == primes.count(values)
         np.testing.assert_array_equal(mask, primes.is_prime(values))
+
+
+def small_corpus_arrays():
+    """The arrays of the shared edge-array corpus that Dask can chunk (ndarrays of 1 to 10^4 elements)."""
+    for param in EDGE_ARRAYS:
+        factory, _how = param.values
+        value = factory()
+        if isinstance(value, np.ndarray) and value.ndim >= 1 and value.size <= 10**4:
+            yield pytest.param(factory, id=param.id)
+
+
+@pytest.mark.parametrize("factory", list(small_corpus_arrays()))
+def test_the_edge_array_corpus_gives_the_numpy_results(factory):
+    values = factory()
+    before = snapshot(values)
+    x = da.from_array(values, chunks=tuple(max(1, (n + 2) // 3) for n in values.shape))
+    lazy = [primes.count(x), primes.is_prime(x)]
+    lazy += [primes.count(x, axis=axis, keepdims=keepdims) for axis in range(values.ndim) for keepdims in (0, 1)]
+    results = dask.compute(*lazy, scheduler="sync")
+    assert int(results[0]) == primes.count(values)
+    np.testing.assert_array_equal(results[1], primes.is_prime(values))
+    expected = [primes.count(values, axis=axis, keepdims=keepdims)
+                for axis in range(values.ndim) for keepdims in (0, 1)]
+    for got, wanted in zip(results[2:], expected):
+        assert got.shape == wanted.shape and got.dtype == wanted.dtype
+        np.testing.assert_array_equal(got, wanted)
+    assert_unchanged(values, before)
 
 
 def test_non_native_byte_order_blocks():

@@ -5,8 +5,9 @@ name has a numpydoc docstring.
 ``pytest --doctest-modules``: with ``--import-mode=importlib`` and the source
 folder ``primes/`` at the repository root, the doctest collector would import
 that folder, which has no compiled library.  The constants ``MODES`` and
-``METHODS`` cannot carry a ``__doc__``; their docstrings are the string
-literals after their assignments (as Sphinx reads them), found with ``ast``.
+``METHODS`` (defined in ``primes/_coerce.py``) cannot carry a ``__doc__``; their
+docstrings are the string literals after their assignments (as Sphinx reads
+them), found with ``ast``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def python_modules():
 MODULES = sorted(python_modules())
 # The modules that hold public names or the package's documentation: they must have examples.
 MUST_HAVE_EXAMPLES = {
-    "primes._api", "primes._config", "primes._threadpoolctl", "primes._threads", "primes.reference",
+    "primes._api", "primes._coerce", "primes._config", "primes._threadpoolctl", "primes._threads",
+    "primes.reference",
 }
 
 
@@ -82,7 +84,7 @@ def test_docstring_examples(name, monkeypatch):
 
 def public_docstrings():
     """(name, object, docstring) for every public name, the reference functions included."""
-    constants = attribute_docstrings(primes._api)
+    constants = attribute_docstrings(primes._coerce)  # where MODES and METHODS are defined
     for name in primes.__all__:
         if name == "__version__":
             continue

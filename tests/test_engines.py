@@ -15,9 +15,7 @@ import numpy as np
 import pytest
 
 import primes
-
-METHODS = ("auto", "sieve", "test")
-MODES = ("pthreads", "threading", "serial")
+from support import METHODS, MODES, segment_mask
 
 
 def _inputs():
@@ -68,24 +66,10 @@ def _inputs():
 CASES = _inputs()
 
 
-def window_sieve(low, high, small_primes):
-    """Primality of low..high-1 (high - low <= 10^7, high <= 2^34) by a NumPy sieve."""
-    mask = np.ones(high - low, dtype=bool)
-    for p in small_primes:
-        p = int(p)
-        if p * p >= high:
-            break
-        start = max(p * p, (low + p - 1) // p * p)
-        mask[start - low :: p] = False
-    mask[: max(0, 2 - low)] = False  # 0 and 1
-    return mask
-
-
 @pytest.fixture(scope="module")
-def expected(sieve_mask):
+def expected():
     """The independent answer for each case: NumPy sieves where the values lie
     in a window, the pure-Python reference for the scattered large values."""
-    small_primes = np.flatnonzero(sieve_mask(2**17 + 1))
     answers = {}
     for name, values in CASES.items():
         unique, inverse = np.unique(values, return_inverse=True)
@@ -95,7 +79,7 @@ def expected(sieve_mask):
         low = int(nonneg.min()) if len(nonneg) else 0
         window_high = min(low + 10**7, 2**34)
         if window_high > low:
-            window = window_sieve(low, window_high, small_primes)
+            window = segment_mask(low, window_high)
             for i, v in enumerate(unique.tolist()):
                 if low <= v < window_high:
                     verdicts[i] = window[v - low]

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import primes
+from support import MODES, unaligned
 
-MODES = ("pthreads", "threading", "serial")
 FUNCTIONS = [pytest.param(primes.count, id="count"), pytest.param(primes.is_prime, id="is_prime")]
 
 
@@ -30,7 +30,6 @@ NON_INTEGER_ARRAYS = [
     np.array([True, False]),
     np.array(["abc", "7"]),
     np.array([b"abc"]),
-    np.array([1, 2], dtype=object),
     np.array(["2020-01-01"], dtype="datetime64[D]"),
     np.array([5], dtype="timedelta64[s]"),
     np.zeros(3, dtype=[("a", "<i4")]),
@@ -41,8 +40,8 @@ NON_INTEGER_ARRAYS = [
     np.bool_(True),
     np.datetime64("2020-01-01"),
     np.empty((0,), dtype=np.float64),
-    np.empty((2, 0), dtype=object),
 ]
+# (Object arrays are accepted when they hold integers: see the tests below.)
 
 
 @pytest.mark.parametrize("func", FUNCTIONS)
@@ -81,6 +80,68 @@ def test_non_integer_objects_raise_type_error(func, value, named):
     assert named in str(info.value)
 
 
+def _as_object_array(value):
+    """The elements of a (nested) list as an object array of the same shape."""
+    array = np.empty(np.shape(np.asarray(value, dtype=object)), dtype=object)
+    array[...] = np.asarray(value, dtype=object)
+    return array
+
+
+@pytest.mark.parametrize("func", FUNCTIONS)
+@pytest.mark.parametrize(
+    "items",
+    [pytest.param(case.values[0], id=case.id) for case in NON_INTEGER_OBJECTS if isinstance(case.values[0], list)],
+)
+def test_object_arrays_fail_as_the_same_list_does(func, items):
+    """An object array of non-integers is refused with the error type of the same values in a list."""
+    with pytest.raises(TypeError) as from_list:
+        func(items)
+    with pytest.raises(TypeError) as from_objects:
+        func(_as_object_array(items))
+    assert type(from_objects.value) is type(from_list.value)
+
+
+@pytest.mark.parametrize("func", FUNCTIONS)
+def test_object_arrays_of_integers_are_counted_as_lists_are(func):
+    items = [[2, 4, 2**64 - 59], [-(2**63), 97, 1]]
+    expected = func(items)
+    got = func(_as_object_array(items))
+    np.testing.assert_array_equal(got, expected)
+    assert type(got) is type(expected)
+
+
+# --- bools, wherever they hide --------------------------------------------------------------
+
+HIDDEN_BOOLS = [
+    pytest.param(lambda: [True, 2], id="list-bool-and-int"),
+    pytest.param(lambda: [np.array([True, False]), np.array([2, 3])], id="list-of-bool-and-int-arrays"),
+    pytest.param(lambda: [np.array(True), 5], id="list-0d-bool-array-and-int"),
+    pytest.param(lambda: [np.bool_(False), 7], id="list-numpy-bool-and-int"),
+    pytest.param(lambda: ((2, 3), (np.True_, 5)), id="nested-tuple-numpy-bool"),
+    pytest.param(lambda: [[2, 3], [np.array([True, False])[0], 5]], id="nested-list-bool-element"),
+    pytest.param(lambda: [[np.array([1, 2])], [np.array([True, True])]], id="nested-lists-of-arrays"),
+    pytest.param(lambda: np.array([True, 2], dtype=object), id="object-array-bool-and-int"),
+    pytest.param(lambda: np.array([np.True_, 2], dtype=object), id="object-array-numpy-bool"),
+    pytest.param(lambda: np.array([True, False]), id="bool-array"),
+    pytest.param(lambda: np.array(True), id="0d-bool-array"),
+    pytest.param(lambda: np.True_, id="numpy-bool"),
+    pytest.param(lambda: True, id="python-bool"),
+]
+
+
+@pytest.mark.parametrize("func", FUNCTIONS)
+@pytest.mark.parametrize("make", HIDDEN_BOOLS)
+def test_bools_are_refused_wherever_they_hide_with_one_message(func, make):
+    """NumPy would make True and False the integers 1 and 0 (``np.asarray([np.array(True), 5])``
+    is ``array([1, 5])``); every such input is a TypeError with the same message."""
+    with pytest.raises(TypeError) as plain:
+        func([True, 2])
+    with pytest.raises(TypeError) as info:
+        func(make())
+    assert str(info.value) == str(plain.value)
+    assert "bool" in str(info.value)
+
+
 @pytest.mark.parametrize("func", FUNCTIONS)
 def test_ragged_nested_list_is_rejected(func):
     with pytest.raises((TypeError, ValueError)):
@@ -110,6 +171,13 @@ OUT_OF_RANGE = [
 def test_python_ints_outside_64_bits_raise_overflow_error(func, value):
     with pytest.raises(OverflowError):
         func(value)
+
+
+@pytest.mark.parametrize("func", FUNCTIONS)
+@pytest.mark.parametrize("value", [case for case in OUT_OF_RANGE if isinstance(case.values[0], (list, tuple))])
+def test_object_arrays_outside_64_bits_raise_overflow_error(func, value):
+    with pytest.raises(OverflowError):
+        func(_as_object_array(value))
 
 
 @pytest.mark.parametrize("value", [2**64 - 1, -(2**63), [2**64 - 1, -(2**63)]], ids=["2^64-1", "-2^63", "both"])
@@ -253,10 +321,7 @@ def test_set_threads_is_thread_local(monkeypatch):
 
 
 def _unaligned(dtype):
-    values = np.arange(2, 102, dtype=dtype)
-    view = np.frombuffer(b"\0" + values.tobytes(), dtype=dtype, offset=1, count=values.size)
-    assert not view.flags.aligned
-    return view
+    return unaligned(np.arange(2, 102, dtype=dtype))
 
 
 ODD_INPUTS = [

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from support import MODES
+
 SCRIPT = Path(__file__).parent / "scripts" / "interrupt_latency.py"
 
 
@@ -25,7 +27,7 @@ def _load_script():
     return module
 
 
-@pytest.mark.parametrize("mode", ["pthreads", "threading", "serial"])
+@pytest.mark.parametrize("mode", MODES)
 def test_sigint_interrupts_a_long_call(mode):
     result = _load_script().run(mode, 0.5)
     print(f"{mode}: {result}")

@@ -8,27 +8,16 @@ SymPy.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 import sympy
 
 import primes
 from primes import reference
+from support import ALL_DTYPES, MODES, holds, load_json, segment_mask
 
-DATA = Path(__file__).parent / "data"
-PI = json.loads((DATA / "pi_values.json").read_text(encoding="utf-8"))
-WINDOWS = json.loads((DATA / "windows.json").read_text(encoding="utf-8"))["windows"]
-
-MODES = ("pthreads", "threading", "serial")
-ALL_DTYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64")
-
-
-def holds(dtype: str, *values: int) -> bool:
-    info = np.iinfo(dtype)
-    return all(info.min <= v <= info.max for v in values)
+PI = load_json("pi_values.json")
+WINDOWS = load_json("windows.json")["windows"]
 
 
 POWERS_OF_TEN = {item["label"]: (item["x"], item["pi"]) for item in PI["values"]}
@@ -149,28 +138,10 @@ def test_window_sample_against_reference_and_sympy(name):
         assert bool(mask[index]) == expected, n
 
 
-def segmented_sieve(lo: int, hi: int) -> np.ndarray:
-    """Primality of lo .. hi-1 (hi <= 2**32): mark multiples of the primes below 2**16."""
-    assert 0 <= lo < hi <= 2**32
-    small = np.ones(2**16 + 1, dtype=bool)
-    small[:2] = False
-    for p in range(2, 257):
-        if small[p]:
-            small[p * p :: p] = False
-    mask = np.ones(hi - lo, dtype=bool)
-    for p in np.flatnonzero(small).tolist():
-        if p * p >= hi:
-            break
-        first = max(p * p, -(-lo // p) * p)
-        mask[first - lo :: p] = False
-    mask[: max(0, 2 - lo)] = False
-    return mask
-
-
 def test_segmented_sieve_helper_is_right():
-    mask = segmented_sieve(0, 10**5)
+    mask = segment_mask(0, 10**5)
     assert int(mask.sum()) == 9592
-    mask = segmented_sieve(10**5 - 1000, 10**5 + 1000)
+    mask = segment_mask(10**5 - 1000, 10**5 + 1000)
     expected = [reference.is_prime(n) for n in range(10**5 - 1000, 10**5 + 1000)]
     assert mask.tolist() == expected
 
@@ -178,7 +149,7 @@ def test_segmented_sieve_helper_is_right():
 @pytest.mark.parametrize("name, dtype", [c for c in WINDOW_CASES if c[0] in ("below_2^31", "below_2^32")])
 def test_window_against_segmented_sieve(name, dtype):
     window = WINDOW_BY_NAME[name]
-    expected = segmented_sieve(window["lo"], window["hi"])
+    expected = segment_mask(window["lo"], window["hi"])
     assert int(expected.sum()) == window["count"]
     mask = primes.is_prime(window_array(window, dtype))
     mismatches = np.flatnonzero(mask != expected)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import primes
+from support import METHODS, MODES
 
 
 def _rss_bytes() -> int:
@@ -43,8 +44,8 @@ def _hammer(arrays, expected, calls, seed, failures):
     names = list(arrays)
     for _ in range(calls):
         name = names[rng.integers(len(names))]
-        mode = ("pthreads", "threading", "serial")[rng.integers(3)]
-        method = ("auto", "sieve", "test")[rng.integers(3)]
+        mode = MODES[rng.integers(3)]
+        method = METHODS[rng.integers(3)]
         threads = int(rng.integers(1, 4))
         if rng.integers(2):
             got = primes.count(arrays[name], mode=mode, threads=threads, method=method)

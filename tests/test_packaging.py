@@ -51,6 +51,7 @@ for dtype in ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "u
     assert values[mask].tolist() == [97, 101, 103, 107, 109], (dtype, values[mask])
 assert primes.is_prime(2**64 - 59) and not primes.is_prime(2**64 - 1)
 assert primes.count([2, 3, 4, -5], mode="serial") == 2
+assert primes.count(np.arange(12).reshape(3, 4), axis=1).tolist() == [2, 2, 1]
 with primes.set_threads(1):
     assert primes.count(np.arange(10**5), mode="threading") == 9592
 config = primes.show_config(mode="dicts")
@@ -173,7 +174,8 @@ def test_wheel_is_tagged_py3_none_manylinux(dist):
 def test_wheel_holds_the_package_and_nothing_else(dist):
     names = wheel_names(dist["wheel"])
     source_modules = {f"primes/{path.name}" for path in (REPO / "primes").glob("*.py")}
-    expected = source_modules | {"primes/_build_info.py", "primes/py.typed", "primes/libprimes.so"}
+    generated = {"primes/_build_info.py", "primes/_constants.py"}  # by meson.build
+    expected = source_modules | generated | {"primes/py.typed", "primes/libprimes.so"}
     files = {name for name in names if not name.endswith("/")}
     package_files = {name for name in files if name.startswith("primes/")}
     assert package_files == expected, (
@@ -225,7 +227,8 @@ def test_sdist_holds_the_sources_and_no_build_output(dist):
     with tarfile.open(dist["sdist"]) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     for required in ("pyproject.toml", "meson.build", "README.md", "PKG-INFO", "src_c/entry.c",
-                     "src_c/primes.h", "primes/__init__.py", "primes/py.typed", "primes/_build_info.py.in"):
+                     "src_c/primes.h", "primes/__init__.py", "primes/py.typed", "primes/_build_info.py.in",
+                     "tools/gen_constants.py"):
         assert required in names, f"{required} missing from the sdist{uncommitted_note()}"
     built = [name for name in names
              if name.endswith((".so", ".o", ".whl")) or name.startswith(("build/", "builddir/", "dist/"))]

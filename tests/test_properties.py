@@ -11,13 +11,10 @@ from hypothesis.extra import numpy as hnp
 
 import primes
 from primes import reference
+from support import METHODS, MODES, reference_mask
 
+# Every integer type code, so that 'l' and 'q' (both 64-bit here) are both drawn.
 INTEGER_DTYPES = [np.dtype(c) for c in "bBhHiIlLqQ"]
-
-
-def _reference_mask(values: np.ndarray) -> np.ndarray:
-    flat = [reference.is_prime(int(v)) for v in values.ravel().tolist()]
-    return np.array(flat, dtype=bool).reshape(values.shape)
 
 
 @st.composite
@@ -46,13 +43,13 @@ def integer_arrays(draw):
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     values=integer_arrays(),
-    mode=st.sampled_from(["pthreads", "threading", "serial"]),
+    mode=st.sampled_from(MODES),
     threads=st.integers(1, 4),
-    method=st.sampled_from(["auto", "sieve", "test"]),
+    method=st.sampled_from(METHODS),
 )
 def test_matches_reference(values, mode, threads, method):
     before = values.copy()
-    expected = _reference_mask(values)
+    expected = reference_mask(values)
     mask = primes.is_prime(values, mode=mode, threads=threads, method=method)
     assert np.shape(mask) == values.shape
     np.testing.assert_array_equal(mask, expected)
@@ -63,7 +60,7 @@ def test_matches_reference(values, mode, threads, method):
 @settings(max_examples=100, deadline=None, derandomize=True)
 @given(
     values=st.lists(st.integers(-(2**63), 2**64 - 1), max_size=50),
-    method=st.sampled_from(["auto", "sieve", "test"]),
+    method=st.sampled_from(METHODS),
 )
 def test_python_int_lists(values, method):
     expected = [reference.is_prime(v) for v in values]
@@ -81,7 +78,7 @@ def test_ranges_agree_across_engines(start, length, threads):
     # Ranges of up to 70k values anywhere in uint64: the engines must agree
     # with each other, and with the reference on a sample.
     values = np.arange(start, start + length, dtype=np.uint64)
-    masks = [primes.is_prime(values, threads=threads, method=m) for m in ("auto", "sieve", "test")]
+    masks = [primes.is_prime(values, threads=threads, method=m) for m in METHODS]
     np.testing.assert_array_equal(masks[0], masks[1])
     np.testing.assert_array_equal(masks[0], masks[2])
     sample = values[:: max(1, length // 200)]

@@ -5,7 +5,8 @@ from the CPUs, 0 rejected) and against the precedence the docs state:
 ``threads=`` > ``set_threads`` > threadpoolctl limit > ``PRIMES_NUM_THREADS`` > CPUs.
 
 Which thread count a call uses is observed where it reaches the C library:
-``primes._lib.count_kernel`` is wrapped to record its ``threads`` argument.
+``primes._lib.count_kernel`` is wrapped to record its ``threads`` argument
+(the ``threads_reaching_c`` fixture of conftest.py).
 """
 
 from __future__ import annotations
@@ -33,20 +34,6 @@ PI_1000 = 168
 @pytest.fixture(autouse=True)
 def no_environment_variable(monkeypatch):
     monkeypatch.delenv(ENV_VAR, raising=False)
-
-
-@pytest.fixture
-def threads_reaching_c(monkeypatch):
-    """A list that receives the ``threads`` argument of every C count call."""
-    seen = []
-    real_count_kernel = lib.count_kernel
-
-    def recording_count_kernel(values, threads, method=0, cancel=None):
-        seen.append(threads)
-        return real_count_kernel(values, threads, method, cancel)
-
-    monkeypatch.setattr(lib, "count_kernel", recording_count_kernel)
-    return seen
 
 
 def count_small(**kwargs):

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import threading
-import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import primes
+from support import MODES, load_json, peak_allocated, reference_mask
 
-MODES = ("pthreads", "threading", "serial")
 MiB = 2**20
 
-PI_OF_POWERS_OF_TWO = {
-    item["x"]: item["pi"]
-    for item in json.loads((Path(__file__).parent / "data" / "pi_values.json").read_text())["powers_of_two"]
-}
+PI_OF_POWERS_OF_TWO = {item["x"]: item["pi"] for item in load_json("pi_values.json")["powers_of_two"]}
 
 
 def run_together(jobs, rounds=1):
@@ -108,7 +102,7 @@ def mixed_values():
     return values
 
 
-def test_results_identical_across_modes_and_threads(mixed_values, reference_mask):
+def test_results_identical_across_modes_and_threads(mixed_values):
     masks = {}
     counts = {}
     for mode in MODES:
@@ -131,19 +125,6 @@ def test_repeated_calls_are_stable(mode, mixed_values):
 
 
 # --- zero-copy: the memory a call allocates (NumPy reports its allocations to tracemalloc) ---
-
-
-def peak_allocated(function):
-    """Peak bytes allocated (Python objects and NumPy data) while ``function()`` runs."""
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        start, _ = tracemalloc.get_traced_memory()
-        function()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak - start
 
 
 def test_tracemalloc_sees_numpy_allocations():

@@ -7,9 +7,7 @@ be classified as edge_cases.json says.
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,34 +15,17 @@ import sympy
 
 import primes
 from primes import reference
+from support import ALL_DTYPES, MODES, holds, load_json, load_numbers
 
-DATA = Path(__file__).parent / "data"
-MODES = ("pthreads", "threading", "serial")
-ALL_DTYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64")
-
-
-def read_json(name):
-    return json.loads((DATA / name).read_text(encoding="utf-8"))
-
-
-def read_numbers(name):
-    return [int(line) for line in (DATA / name).read_text(encoding="utf-8").split()]
-
-
-def holds(dtype, value):
-    info = np.iinfo(dtype)
-    return info.min <= value <= info.max
-
-
-EDGE = read_json("edge_cases.json")
-RECORDS = read_json("strong_pseudoprime_records.json")
+EDGE = load_json("edge_cases.json")
+RECORDS = load_json("strong_pseudoprime_records.json")
 
 COMPOSITE_LISTS = {
-    "spsp2<1e6": (read_numbers("spsp2_below_1e6.txt"), 46),
-    "spsp2<2^32": (read_numbers("spsp2_below_2^32.txt"), 2314),
-    "fermat-psp2<1e6": (read_numbers("fermat_psp2_below_1e6.txt"), 245),
-    "carmichael<1e6": (read_numbers("carmichael_below_1e6.txt"), 43),
-    "strong-lucas<1e6": (read_numbers("strong_lucas_selfridge_psp_below_1e6.txt"), 58),
+    "spsp2<1e6": (load_numbers("spsp2_below_1e6.txt"), 46),
+    "spsp2<2^32": (load_numbers("spsp2_below_2^32.txt"), 2314),
+    "fermat-psp2<1e6": (load_numbers("fermat_psp2_below_1e6.txt"), 245),
+    "carmichael<1e6": (load_numbers("carmichael_below_1e6.txt"), 43),
+    "strong-lucas<1e6": (load_numbers("strong_lucas_selfridge_psp_below_1e6.txt"), 58),
     # psi_7 = psi_8 and psi_9 = psi_10 = psi_11: each number once.
     "psi-records": (sorted({r["n"] for r in RECORDS["records"] if r["fits_uint64"]}), 11),
 }

@@ -55,7 +55,7 @@ def render() -> str:
     names = [name for name in primes.__all__ if name != "__version__"]
     lines += ["Contents: " + ", ".join(f"[`{name}`](#{name})" for name in names), ""]
     lines += entry("primes", "primes", inspect.cleandoc(primes.__doc__ or ""))
-    constants = constant_docstrings(primes._api)
+    constants = constant_docstrings(primes._coerce)  # where MODES and METHODS are defined
     for name in names:
         value = getattr(primes, name)
         if name in constants:

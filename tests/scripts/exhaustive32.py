@@ -3,10 +3,11 @@
 Usage: python tests/scripts/exhaustive32.py [--segment-bits 24]
 
 Every integer in [0, 2^32) is classified as uint32, segment by segment, and
-compared element by element with an independent segmented sieve of
-Eratosthenes written here in NumPy; the totals must be pi(2^32) = 203280221
-and, for the same values as int32 over [-2^31, 2^31), pi(2^31 - 1) = 105097565
-with every negative value not prime.  Prints the totals and the time.
+compared element by element with the test suite's segmented sieve of
+Eratosthenes in NumPy (``segment_mask`` in tests/support.py); the totals must
+be pi(2^32) = 203280221 and, for the same values as int32 over [-2^31, 2^31),
+pi(2^31 - 1) = 105097565 with every negative value not prime.  Prints the
+totals and the time.
 """
 
 from __future__ import annotations
@@ -14,47 +15,27 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 import primes
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the shared helpers
+from support import segment_mask  # noqa: E402
+
 PI_2_32 = 203_280_221  # pi(2^32), tests/data/pi_values.json
 PI_2_31_MINUS_1 = 105_097_565  # pi(2^31 - 1), tests/data/pi_values.json
 
 
-def base_primes(limit: int) -> np.ndarray:
-    """The primes below ``limit`` by a plain sieve."""
-    flags = np.ones(limit, dtype=bool)
-    flags[:2] = False
-    for p in range(2, int(limit**0.5) + 1):
-        if flags[p]:
-            flags[p * p :: p] = False
-    return np.flatnonzero(flags)
-
-
-def sieve_segment(low: int, high: int, sieving: np.ndarray) -> np.ndarray:
-    """Primality of low..high-1 by crossing off multiples of the sieving primes."""
-    flags = np.ones(high - low, dtype=bool)
-    for p in sieving.tolist():
-        if p * p >= high:
-            break
-        first = max(p * p, -(-low // p) * p)
-        flags[first - low :: p] = False
-    if low < 2:
-        flags[: 2 - low] = False
-    return flags
-
-
 def run(segment_bits: int = 24, progress: bool = False) -> dict:
     segment = 1 << segment_bits
-    sieving = base_primes(1 << 16)  # enough for every n < 2^32
     total_uint32 = 0
     total_int32 = 0
     start = time.perf_counter()
     for low in range(0, 1 << 32, segment):
         high = low + segment
-        expected = sieve_segment(low, high, sieving)
+        expected = segment_mask(low, high)
         got = primes.is_prime(np.arange(low, high, dtype=np.uint32))
         if not np.array_equal(got, expected):
             bad = low + int(np.flatnonzero(got != expected)[0])

@@ -23,6 +23,19 @@ assert_type(primes.is_prime(array), NDArray[np.bool_])
 assert_type(primes.is_prime([2, 3, 4]), NDArray[np.bool_])
 assert_type(primes.is_prime(range(10)), NDArray[np.bool_])
 
+# count along axes: what numpy.count_nonzero's stubs say (an array, or an intp
+# scalar when no axis is left); the total stays an int.
+assert_type(primes.count(array, None), int)
+assert_type(primes.count(array, axis=0), Any)
+assert_type(primes.count(array, axis=(0,), keepdims=True), Any)
+assert_type(primes.count(array, keepdims=True), Any)
+
+# is_prime(out=...) returns out, with its own type.
+out: NDArray[np.bool_] = np.zeros(10, dtype=np.bool_)
+assert_type(primes.is_prime(array, out=out), NDArray[np.bool_])
+assert_type(primes.is_prime(array, out), NDArray[np.bool_])
+assert_type(primes.is_prime(array, out=None), NDArray[np.bool_])
+
 assert_type(primes.get_threads(), int)
 with primes.set_threads(-1):
     pass
