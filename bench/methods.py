@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The methods the benchmark compares: ours, the blog's designs, peer libraries.
 
 Each ``*_methods`` function returns a list of :class:`harness.Method` and a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The public functions :func:`count` and :func:`is_prime`: input validation,
 conversion to the C kernels' element types, and the three execution modes."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The ``primes`` command: rerun the blog experiment on ``np.arange(N)``.
 
 It counts the primes in 0..N-1 with the pure-Python reference and with the C

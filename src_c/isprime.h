@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * isprime.h -- the per-element primality test (internal; all static).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * primes.c -- the two engines, the planner and the POSIX-thread dispatch.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """64-bit composites built to fool Miller-Rabin, and primes at the top of the ranges.
 
 tests/data/adversaries_64.json comes from tests/data/make_adversaries.py

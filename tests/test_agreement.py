@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Random arrays of every integer dtype against independent references, in every mode.
 
 The expected masks come from the pure-Python reference (any value) or the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The ``primes`` command: in-process through ``primes.cli.main`` and as real processes."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Dask arrays: lazy results, every scheduler, known totals, and faults on a real cluster.
 
 The local schedulers (synchronous, threads, and processes on a pool of two

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every shape, layout and kind of input that is not a plain 1-D native array.
 
 For each case, in every mode: ``is_prime`` returns a bool array with the

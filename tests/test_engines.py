@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Both engines (and the planner's every path) against independent references.
 
 Each input below is built to steer the C planner down one path (see

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Prime counts of known ranges: pi(10^k), pi(2^k) and windows at the word-size boundaries.
 
 Expected values come from tests/data (pi_values.json: primecount, OEIS and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Many threads at once, memory that stays flat, fork, and huge inputs."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """docs/examples/tour.ipynb runs from top to bottom without an error, so it cannot go stale.
 
 It is executed with nbclient in a Jupyter kernel running this Python, from a
