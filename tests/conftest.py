@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared fixtures and helpers for the primes test suite.
 
 The test modules cannot import this file (pytest runs with
@@ -11,12 +12,19 @@ The test modules cannot import this file (pytest runs with
 
 Test modules that need the data at collection time (for ``parametrize``)
 read it with the same one-line JSON load, relative to their own file.
+
+Test tiers (tests/README.md): a bare ``pytest`` runs the quick tier and skips
+the tests marked ``slow``; ``pytest --run-slow`` runs both tiers (and an
+explicit ``-m`` expression that names ``slow``, such as ``-m slow``, selects
+slow tests itself).  ``@pytest.mark.needs_memory(gib)`` skips a test, with the
+reason, when the machine has less memory available than it needs.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any, Callable, List
 
@@ -67,6 +75,57 @@ def reference_mask(arr: Any) -> np.ndarray:
         arr = np.asarray(arr, dtype=object)
     flags = [reference.is_prime(int(v)) for v in arr.ravel().tolist()]
     return np.array(flags, dtype=bool).reshape(arr.shape)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow", action="store_true", default=False,
+        help="also run the slow tier (tests marked slow: exhaustive, huge, load, packaging)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_memory(gib): skip unless this much memory (GiB) is available (MemAvailable)"
+    )
+
+
+def _slow_tier_selected(config: pytest.Config) -> bool:
+    return bool(config.getoption("--run-slow")) or "slow" in (config.getoption("markexpr") or "")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    if _slow_tier_selected(config):
+        return
+    skip_slow = pytest.mark.skip(reason="slow tier: run it with pytest --run-slow")
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(skip_slow)
+
+
+def available_memory_bytes() -> int:
+    """MemAvailable from /proc/meminfo (what can be allocated without swapping), else 0."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    if hasattr(os, "sysconf") and "SC_AVPHYS_PAGES" in os.sysconf_names:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return 0
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("needs_memory")
+    if marker is not None:
+        needed = float(marker.args[0]) * 2**30
+        available = available_memory_bytes()
+        if available < needed:
+            pytest.skip(
+                f"needs {needed / 2**30:.1f} GiB of memory, {available / 2**30:.1f} GiB available"
+            )
 
 
 @pytest.fixture(scope="session")
