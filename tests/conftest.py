@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any, Callable, List
 
@@ -32,6 +31,7 @@ import numpy as np
 import pytest
 
 from primes import reference
+from primes.cli import available_memory
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -103,25 +103,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item
             item.add_marker(skip_slow)
 
 
-def available_memory_bytes() -> int:
-    """MemAvailable from /proc/meminfo (what can be allocated without swapping), else 0."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    if hasattr(os, "sysconf") and "SC_AVPHYS_PAGES" in os.sysconf_names:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    return 0
-
-
 def pytest_runtest_setup(item: pytest.Item) -> None:
     marker = item.get_closest_marker("needs_memory")
     if marker is not None:
         needed = float(marker.args[0]) * 2**30
-        available = available_memory_bytes()
+        available = available_memory() or 0  # unknown (no /proc/meminfo): skip
         if available < needed:
             pytest.skip(
                 f"needs {needed / 2**30:.1f} GiB of memory, {available / 2**30:.1f} GiB available"
