@@ -27,6 +27,9 @@ def test_committed_notebook_is_small_and_has_no_outputs():
     assert all(cell.outputs == [] and cell.execution_count is None for cell in code_cells)
 
 
+# Slow tier: a Jupyter kernel and the notebook's timings take seconds; the docs
+# build (.ci/docs.sh) executes the notebook too, failing on any error.
+@pytest.mark.slow
 def test_notebook_runs_without_errors(tmp_path, monkeypatch):
     monkeypatch.delenv("PRIMES_NUM_THREADS", raising=False)
     # The kernel draws its figures with the inline backend; MPLBACKEND from
