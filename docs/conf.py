@@ -7,8 +7,9 @@ Build (after ``pip install '.[docs]'``, from the repository root)::
 
 The API reference is not a list kept by hand: :func:`write_api_page` writes
 ``docs/api.rst`` (git-ignored) from ``primes.__all__`` on every build, so a
-public name added to the package appears in the reference with no edit here.  The benchmark page includes ``bench/results/`` (tests/test_docs_site.py
-checks that every results file and plot there is on it).
+public name added to the package appears in the reference with no edit here.
+The benchmark page includes ``bench/results/`` (tests/test_docs_site.py checks
+that every results file and plot there is on it).
 The tour notebook is executed at build time by myst-nb (the committed file has
 no outputs).
 """

@@ -199,8 +199,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         counts.add(found)
         if mode == "python":
             baseline = seconds
-        show = baseline and seconds > 0 and args.n >= SPEEDUP_MIN_N
-        speedup = f"{baseline / seconds:,.1f}x" if show else "-"
+        if baseline and seconds > 0 and args.n >= SPEEDUP_MIN_N:
+            speedup = f"{baseline / seconds:,.1f}x"
+        else:
+            speedup = "-"
         row = f"{label:<20} {mode:<10} {found:>12} {repeats:>5} {seconds * 1e3:>12.3f} {speedup:>10}"
         print(row, flush=True)
     if baseline and args.n < SPEEDUP_MIN_N:

@@ -56,7 +56,9 @@ def test_selected_modes(capsys):
     assert "pure Python" not in out and "Python threads + C" not in out
 
 
-@pytest.mark.parametrize("text, expected", [("1e4", 1229), ("10_000", 1229), ("2.0e1", 8), ("0", 0), ("1", 0), ("3", 1)])
+@pytest.mark.parametrize(
+    "text, expected", [("1e4", 1229), ("10_000", 1229), ("2.0e1", 8), ("0", 0), ("1", 0), ("3", 1)]
+)
 def test_n_spellings(capsys, text, expected):
     assert cli.main([text, "-r", "1", "--modes", "serial", "python"]) == 0
     assert table_rows(capsys.readouterr().out) == {"serial": expected, "python": expected}

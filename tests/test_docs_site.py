@@ -55,9 +55,12 @@ def site(tmp_path_factory) -> Path:
     command = [_sphinx_build(), *BUILD_COMMAND[1:], str(out)]
     completed = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=TIMEOUT)
     assert completed.returncode == 0, (
-        f"{' '.join(command)} failed ({completed.returncode}):\n{completed.stdout[-3000:]}\n{completed.stderr[-5000:]}"
+        f"{' '.join(command)} failed ({completed.returncode}):\n"
+        f"{completed.stdout[-3000:]}\n{completed.stderr[-5000:]}"
     )
-    warnings = [line for line in completed.stderr.splitlines() if "WARNING" in line and "[IPKernelApp]" not in line]
+    # (the Jupyter kernel's own log lines are not Sphinx warnings)
+    warnings = [line for line in completed.stderr.splitlines()
+                if "WARNING" in line and "[IPKernelApp]" not in line]
     assert warnings == []
     return out
 
@@ -71,7 +74,8 @@ def plain_signature(function) -> str:
     """``name(params)`` without annotations, as the docs show it (autodoc_typehints = "none")."""
     signature = inspect.signature(function)
     parameters = [p.replace(annotation=inspect.Parameter.empty) for p in signature.parameters.values()]
-    return function.__name__ + str(signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty))
+    plain = signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
+    return function.__name__ + str(plain)
 
 
 def public_names(kind):
