@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbclient
 import nbformat
 import pytest
 
@@ -36,6 +35,8 @@ def test_notebook_runs_without_errors(tmp_path, monkeypatch):
     # the environment (e.g. a GUI backend) must not get in the way.
     monkeypatch.delenv("MPLBACKEND", raising=False)
     monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path / "matplotlib"))
+    import nbclient  # here: the slow tier's test alone needs a Jupyter client
+
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(
         notebook, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
