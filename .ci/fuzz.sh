@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fuzz the C entry points with libFuzzer for a bounded time (FUZZ_SECONDS,
 # default 60) under AddressSanitizer and UndefinedBehaviorSanitizer.  clang
 # and its fuzzer runtime come from Debian's packages.  A crash, a sanitizer

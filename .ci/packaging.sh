@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Packaging checks: build the sdist and the one py3-none manylinux wheel with
 # the documented command (tools/build_dist.sh, into dist/), then run
 # tests/test_packaging.py on exactly those files: the wheel's tags, contents

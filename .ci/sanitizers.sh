@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Sanitizer runs (tests/README.md explains them):
 #  1. the package built with AddressSanitizer + UndefinedBehaviorSanitizer into
 #     its own venv, and the quick test suite run against it with the runtimes

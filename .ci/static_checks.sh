@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Static checks: ruff and mypy --strict on the package, as configured in
 # pyproject.toml ([tool.ruff], [tool.mypy]; mypy also checks the typed uses of
 # the public API in tests/typing/).  Run from the repository root in a venv

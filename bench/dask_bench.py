@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Throughput of ``primes.count`` on a Dask array: a local cluster against one process.
 
 Run from anywhere with primes and Dask installed (``pip install '.[dask]'``)::

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Timing and checking machinery of the benchmark: inputs, methods, medians.
 
 A *method* is one way of counting the primes in an array (ours in some mode, a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the benchmark ran on: CPU, core count, versions, and a short slug for file names."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Peak-memory probe for target T6, run by bench/run.py in a fresh process per call.
 
     python bench/memprobe.py {count|is_prime} N

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The methods the benchmark compares: ours, the blog's designs, peer libraries.
 
 Each ``*_methods`` function returns a list of :class:`harness.Method` and a
@@ -17,6 +18,7 @@ import numpy as np
 
 import primes
 from harness import BenchInput, Method
+from primes.cli import available_memory as _available_memory_bytes
 
 __all__ = ["reference_methods", "our_methods", "blog_methods", "peer_methods", "SLOW_DESIGNS_MAX_N"]
 
@@ -40,17 +42,6 @@ TABLE_MAX_VALUE = 2**32
 PRIMESIEVE_SEGMENT = 2**27
 
 Notes = List[str]
-
-
-def _available_memory_bytes() -> Optional[int]:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
 
 
 def _skip_table(bench_input: BenchInput, max_value: int) -> Optional[str]:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A Numba peer: parallel deterministic Miller-Rabin over a NumPy array.
 
 This is the strongest "write it yourself in Python" competitor we could make

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Turning measurements into the results file (Markdown) and the two plots."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Benchmark ``primes.count`` against the blog's designs and peer libraries.
 
     python bench/run.py                 # full run, about 4 minutes on 2 cores

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Count and test primes in NumPy integer arrays, exactly and fast.
 
 The work is done by a C library with POSIX threads, called through ctypes

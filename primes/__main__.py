@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """``python -m primes``: the command-line experiment (see :mod:`primes.cli`)."""
 
 from primes.cli import main

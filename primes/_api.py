@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The public functions :func:`count` and :func:`is_prime`: their signatures, types and documentation.
 
 A Dask array goes to :mod:`primes._dask` (imported only then, so that Dask

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Type stub for the module meson.build generates from _build_info.py.in (it does
 # not exist in the source tree, so mypy needs this to check primes/_config.py).
 COMPILER_ID: str

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """:func:`show_config`: what this installation of primes is and how it was built."""
 
 from __future__ import annotations

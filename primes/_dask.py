@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Dask support: :func:`primes.count` and :func:`primes.is_prime` on a ``dask.array.Array``.
 
 :mod:`primes._api` imports this module only when it is handed a Dask array,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The one boundary between Python and the C library.
 
 This module loads ``libprimes.so`` once, checks its ABI version, declares the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Opt-in support for ``threadpoolctl.threadpool_limits``.
 
 threadpoolctl finds the thread pools of the shared libraries loaded in the

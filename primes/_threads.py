@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Thread-count controls: the ``threads=`` keyword, a thread-local context
 manager, a process-wide limit that threadpoolctl may set, and the
 ``PRIMES_NUM_THREADS`` environment variable (scipy.fft's ``workers`` and

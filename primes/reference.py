@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Pure-Python reference implementation: the blog experiment's baseline, made correct.
 
 It is slow on purpose (one Python-level loop over the elements) and shares no

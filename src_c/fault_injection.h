@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_injection.h -- allocation and thread-start wrappers (internal).
  *

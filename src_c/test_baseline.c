@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_baseline.c -- the portable per-element test kernels (any C11 compiler
  * with unsigned __int128, any architecture).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Session fixtures for the primes test suite.
 
 The helpers themselves are in ``tests/support.py``, which test modules import
@@ -5,6 +6,12 @@ The helpers themselves are in ``tests/support.py``, which test modules import
 ``--import-mode=importlib``) and only makes fixtures of what is worth
 computing once per session, and of the C toolchain (``c_compiler``,
 ``library_sources``) for the tests that build the C sources themselves.
+
+Test tiers (tests/README.md): a bare ``pytest`` runs the quick tier and skips
+the tests marked ``slow``; ``pytest --run-slow`` runs both tiers (and an
+explicit ``-m`` expression that names ``slow``, such as ``-m slow``, selects
+slow tests itself).  ``@pytest.mark.needs_memory(gib)`` skips a test, with the
+reason, when the machine has less memory available than it needs.
 """
 
 from __future__ import annotations
@@ -18,8 +25,46 @@ import pytest
 
 import primes._lib
 import support
+from primes.cli import available_memory
 
 SRC_C = Path(__file__).parents[1] / "src_c"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow", action="store_true", default=False,
+        help="also run the slow tier (tests marked slow: exhaustive, huge, load, packaging)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_memory(gib): skip unless this much memory (GiB) is available (MemAvailable)"
+    )
+
+
+def _slow_tier_selected(config: pytest.Config) -> bool:
+    return bool(config.getoption("--run-slow")) or "slow" in (config.getoption("markexpr") or "")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    if _slow_tier_selected(config):
+        return
+    skip_slow = pytest.mark.skip(reason="slow tier: run it with pytest --run-slow")
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(skip_slow)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("needs_memory")
+    if marker is not None:
+        needed = float(marker.args[0]) * 2**30
+        available = available_memory() or 0  # unknown (no /proc/meminfo): skip
+        if available < needed:
+            pytest.skip(
+                f"needs {needed / 2**30:.1f} GiB of memory, {available / 2**30:.1f} GiB available"
+            )
 
 
 @pytest.fixture(scope="session")

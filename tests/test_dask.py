@@ -1,9 +1,10 @@
+# SPDX-License-Identifier: MIT
 """Dask arrays: lazy results, every scheduler, known totals, and faults on a real cluster.
 
 The local schedulers (synchronous, threads, and processes on a pool of two
 spawned processes) and ``distributed`` are all exercised.  The distributed
-tests run a ``LocalCluster`` of two worker processes (one thread each, with
-nannies, on loopback, no dashboard), started once for this module.  The fault
+tests (slow tier) run a ``LocalCluster`` of two worker processes (one thread
+each, with nannies, on loopback, no dashboard), started once for this module.  The fault
 tests kill one of its workers with SIGKILL in the middle of a count (slow),
 start a second cluster whose worker cannot import ``primes`` (a worker
 preload hides the package), and run ``dask scheduler`` + ``dask worker``
@@ -150,14 +151,14 @@ def test_calls_build_a_graph_and_compute_nothing():
 
 
 def test_count_is_a_tree_reduction_over_one_count_per_block():
-    x = da.arange(10**6, chunks=1000)  # 1000 blocks
+    x = da.arange(3 * 10**5, chunks=1000)  # 300 blocks
     graph = primes.count(x).__dask_graph__()
     per_block = [k for k in graph if isinstance(k, tuple) and k[0].startswith("primes-count-block")]
-    assert len(per_block) == 1000
-    # A tree: each task of the sum combines a few parts, not the 1000 at once.
+    assert len(per_block) == 300
+    # A tree: each task of the sum combines a few parts, not the 300 at once.
     tasks = dict(graph)
     assert max(len(get_dependencies(tasks, key)) for key in tasks) <= 32
-    assert int(primes.count(x).compute(scheduler="sync")) == 78498
+    assert int(primes.count(x).compute(scheduler="sync")) == 25997  # pi(3 * 10^5)
 
 
 def test_same_call_gives_the_same_keys():
@@ -349,6 +350,7 @@ def test_doctest_examples():
 # --- distributed: a real scheduler and two worker processes -----------------------------
 
 
+@pytest.mark.slow  # a big known value: 100 blocks of 10^7 (the quick tier's cluster tests use small arrays)
 def test_pi_1e9_on_two_workers(client, pi_values):
     assert pi_values["10^9"] == (10**9, PI_1E9)
     x = da.arange(10**9, chunks=10**7)  # made lazily, block by block, on the workers
@@ -367,6 +369,7 @@ WINDOW_CASES = [
 ]
 
 
+@pytest.mark.slow  # a two-worker LocalCluster (5 processes); the quick tier uses the local schedulers
 @pytest.mark.parametrize(
     ("name", "dtype"), WINDOW_CASES, ids=[f"{n}-{np.dtype(t).name}" for n, t in WINDOW_CASES]
 )
@@ -382,6 +385,7 @@ def test_windows_near_type_boundaries_on_two_workers(client, name, dtype):
     assert (int(found[0]), int(found[-1])) == (window["first_prime"], window["last_prime"])
 
 
+@pytest.mark.slow  # a two-worker LocalCluster (5 processes); the quick tier uses the local schedulers
 @pytest.mark.parametrize("dtype", INTEGER_DTYPES, ids=DTYPE_IDS)
 def test_every_dtype_agrees_with_numpy_on_two_workers(client, dtype):
     seed = 300 + INTEGER_DTYPES.index(dtype)
@@ -393,6 +397,7 @@ def test_every_dtype_agrees_with_numpy_on_two_workers(client, dtype):
         np.testing.assert_array_equal(mask, primes.is_prime(v))
 
 
+@pytest.mark.slow  # a two-worker LocalCluster (5 processes); the quick tier uses the local schedulers
 def test_random_arrays_made_on_the_workers(client):
     x = da.random.default_rng(2024).integers(0, 2**40, size=(4000, 500), chunks=(1000, 250), dtype=np.int64)
     values, count, mask = client.compute([x, primes.count(x), primes.is_prime(x)], sync=True)
@@ -468,6 +473,7 @@ sys.meta_path.insert(0, HidePrimes())
 '''
 
 
+@pytest.mark.slow  # a second cluster, started for this test alone
 def test_worker_without_primes_gives_a_clear_error_not_a_hang(tmp_path):
     preload = tmp_path / "hide_primes.py"
     preload.write_text(HIDE_PRIMES)

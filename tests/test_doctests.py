@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The docstring examples of the installed package run and pass, and every public
 name has a numpydoc docstring.
 

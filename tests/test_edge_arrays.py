@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The edge-array corpus through every public function, against the pure-Python reference.
 
 ``support.EDGE_ARRAYS`` holds every shape, layout and kind of input that is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Wrong inputs and settings raise the documented Python exceptions with useful messages."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every 32-bit integer, as uint32 and as int32, against an independent sieve.
 
 Slow (about 1-2 minutes on 2 cores); tests/scripts/exhaustive32.py holds the

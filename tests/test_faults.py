@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Failed allocations and thread starts reach Python as exceptions, leak nothing,
 and leave the library working.
 

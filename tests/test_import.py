@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What ``import primes`` does, checked in fresh interpreters: it warns about
 nothing, starts no thread and imports no optional package."""
 

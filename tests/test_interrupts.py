@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Ctrl-C during a long call: KeyboardInterrupt, no thread left, later calls right.
 
 Each mode runs in a child process (tests/scripts/interrupt_latency.py) that

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Many threads at once, memory that stays flat, fork, and huge inputs."""
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def test_output_that_cannot_be_allocated_is_memory_error():
 
 
 @pytest.mark.slow
+@pytest.mark.needs_memory(9)  # 2^31 + 5 int32 elements: 8 GiB, plus the interpreter and NumPy
 def test_more_than_2_pow_31_elements():
     # 2^31 + 5 int32 elements (8 GiB) reach the C kernel as one array, so its
     # lengths and counts must be 64-bit.  All 7s but a few composites.

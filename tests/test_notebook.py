@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """docs/examples/tour.ipynb runs from top to bottom without an error, so it cannot go stale.
 
 It is executed with nbclient in a Jupyter kernel running this Python, from a
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbclient
 import nbformat
 import pytest
 
@@ -26,12 +26,17 @@ def test_committed_notebook_is_small_and_has_no_outputs():
     assert all(cell.outputs == [] and cell.execution_count is None for cell in code_cells)
 
 
+# Slow tier: a Jupyter kernel and the notebook's timings take seconds; the docs
+# build (.ci/docs.sh) executes the notebook too, failing on any error.
+@pytest.mark.slow
 def test_notebook_runs_without_errors(tmp_path, monkeypatch):
     monkeypatch.delenv("PRIMES_NUM_THREADS", raising=False)
     # The kernel draws its figures with the inline backend; MPLBACKEND from
     # the environment (e.g. a GUI backend) must not get in the way.
     monkeypatch.delenv("MPLBACKEND", raising=False)
     monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path / "matplotlib"))
+    import nbclient  # here: the slow tier's test alone needs a Jupyter client
+
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(
         notebook, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}

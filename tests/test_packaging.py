@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The release files: one py3-none manylinux wheel for every supported CPython, and the sdist.
 
 The wheel and the sdist come from ``tools/build_dist.sh`` (the documented
@@ -182,13 +183,25 @@ def test_wheel_holds_the_package_and_nothing_else(dist):
         f"missing: {sorted(expected - package_files)}; unexpected: {sorted(package_files - expected)}"
     )
     dist_info = {name.split("/", 1)[1] for name in files if re.match(r"primes-[^/]+\.dist-info/", name)}
-    assert dist_info == {"METADATA", "WHEEL", "RECORD", "entry_points.txt"}, dist_info
+    assert dist_info == {"METADATA", "WHEEL", "RECORD", "entry_points.txt", "licenses/LICENSE"}, dist_info
     # Nothing but the package and its metadata: no build leftovers, tests or bundled libraries.
     others = files - package_files - {name for name in files if ".dist-info/" in name}
     assert others == set(), others
     leftovers = [name for name in files if name.endswith((".o", ".a", ".c", ".h", ".in", ".pyi", ".pyc"))
                  or "build/" in name or ".mesonpy" in name or "tests/" in name or ".libs/" in name]
     assert leftovers == [], leftovers
+
+
+def test_wheel_carries_the_licence(dist):
+    with zipfile.ZipFile(dist["wheel"]) as archive:
+        names = archive.namelist()
+        licence = next(name for name in names if name.endswith(".dist-info/licenses/LICENSE"))
+        metadata = archive.read(next(name for name in names if name.endswith(".dist-info/METADATA"))).decode()
+        assert archive.read(licence) == (REPO / "LICENSE").read_bytes()
+    headers = metadata.split("\n\n", 1)[0].splitlines()
+    assert "License-Expression: MIT" in headers, headers
+    assert "License-File: LICENSE" in headers, headers
+    assert not any(line.startswith("Classifier: License ::") for line in headers)  # PEP 639
 
 
 def test_library_needs_only_the_c_runtime(dist):
@@ -226,13 +239,25 @@ def uncommitted_note():
 def test_sdist_holds_the_sources_and_no_build_output(dist):
     with tarfile.open(dist["sdist"]) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    for required in ("pyproject.toml", "meson.build", "README.md", "PKG-INFO", "src_c/entry.c",
+    for required in ("pyproject.toml", "meson.build", "README.md", "LICENSE", "PKG-INFO", "src_c/entry.c",
                      "src_c/primes.h", "primes/__init__.py", "primes/py.typed", "primes/_build_info.py.in",
                      "tools/gen_constants.py"):
         assert required in names, f"{required} missing from the sdist{uncommitted_note()}"
     built = [name for name in names
              if name.endswith((".so", ".o", ".whl")) or name.startswith(("build/", "builddir/", "dist/"))]
     assert built == [], built
+
+
+def test_sdist_carries_the_licence(dist):
+    with tarfile.open(dist["sdist"]) as archive:
+        members = {member.name.split("/", 1)[1]: member for member in archive.getmembers() if "/" in member.name}
+        assert "LICENSE" in members, f"LICENSE missing from the sdist{uncommitted_note()}"
+        licence = archive.extractfile(members["LICENSE"])
+        assert licence is not None and licence.read() == (REPO / "LICENSE").read_bytes()
+        pkg_info = archive.extractfile(members["PKG-INFO"])
+        assert pkg_info is not None
+        headers = pkg_info.read().decode().split("\n\n", 1)[0].splitlines()
+    assert "License-Expression: MIT" in headers and "License-File: LICENSE" in headers, headers
 
 
 def test_sdist_builds_installs_and_works(dist, tmp_path):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Property tests: count and is_prime against the pure-Python reference on
 arrays Hypothesis draws across dtypes, byte orders, shapes, strides, modes,
 thread counts and engines (deterministic: derandomized, fixed example budget)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """primes.show_config(): the build information Meson recorded, the library and the threads."""
 
 from __future__ import annotations

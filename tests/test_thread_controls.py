@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Thread controls: ``threads=``, ``set_threads``/``get_threads``, ``PRIMES_NUM_THREADS``
 and the opt-in threadpoolctl limit, checked against scipy.fft's ``set_workers``
 semantics (thread-local, nesting, restored on exit, negative values count back

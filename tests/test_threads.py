@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Concurrency and memory: many Python threads at once, every mode and thread count, no copies."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The reference vectors: pseudoprimes that fool weak tests, boundary values, MR base factors.
 
 Every pseudoprime list must come out composite in every dtype that holds its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The blog experiment, reimplemented with a correct primality test.
 
 The blog post this package grows from timed four ways of counting the primes in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * count_primes.c -- the C side of the blog experiment, reimplemented with a
  * correct primality test.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * concurrency_driver.c -- calls the library from many threads at once, for
  * ThreadSanitizer (an uninstrumented Python would hide or confuse its

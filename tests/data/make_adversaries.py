@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Generate tests/data/adversaries_64.json: 64-bit composites built to fool
 Miller-Rabin, and primes at the top of the int64/uint64 ranges.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Compute the expected prime counts of the test windows and write windows.json.
 
 Each window is 10**6 consecutive integers [lo, hi) next to a word-size

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_primes.c -- libFuzzer target for the C entry points.
  *

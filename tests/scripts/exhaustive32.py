@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Classify every 32-bit integer with primes.is_prime and check each answer.
 
 Usage: python tests/scripts/exhaustive32.py [--segment-bits 24]

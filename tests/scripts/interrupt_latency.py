@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Measure how fast Ctrl-C (SIGINT) stops a long primes call, in every mode.
 
 Usage: python tests/scripts/interrupt_latency.py [--seconds-before 0.5]
@@ -28,6 +29,9 @@ import numpy as np
 import primes
 
 mode = sys.argv[1]
+# A process started in the background by a non-interactive shell inherits
+# SIGINT ignored, and Python then installs no KeyboardInterrupt handler.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 window = np.arange(2**64 - 200_000, 2**64 - 1, dtype=np.uint64)
 big_primes = window[primes.is_prime(window)]
 values = np.resize(big_primes, 10**7)

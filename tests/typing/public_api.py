@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Static checks of the public annotations: mypy (see .ci/static_checks.sh) checks
 this file, pytest does not run it.  Each ``assert_type`` fails mypy if the type
 it infers differs, e.g. if a scalar stopped being typed as ``numpy.bool_``."""
