@@ -262,7 +262,8 @@ def test_library_binds_no_glibc_symbol_version_after_2_17(dist, arch):
 @pytest.mark.parametrize("arch", ARCHS)
 def test_wheel_records_the_zig_build_with_the_native_builds_flags(dist, arch):
     info = read_build_info(wheel_of(dist, arch))
-    assert info["TOOLCHAIN"].startswith("Zig ") and f"-target {arch}-linux-gnu.2.17" in info["TOOLCHAIN"], info
+    toolchain = info["TOOLCHAIN"]
+    assert toolchain.startswith("Zig ") and f"-target {arch}-linux-gnu.2.17" in toolchain, info
     assert info["GLIBC"] == "2.17" and info["COMPILER_ID"] == "clang", info
     assert (info["HOST_SYSTEM"], info["HOST_CPU_FAMILY"]) == ("linux", arch), info
     assert info["USER_C_ARGS"] == "", info  # the machine file adds no compile flags
