@@ -1,12 +1,17 @@
 # SPDX-License-Identifier: MIT
-"""The release files: one py3-none manylinux wheel for every supported CPython, and the sdist.
+"""The release files: a py3-none manylinux2014 wheel for x86-64 and one for aarch64, and the sdist.
 
-The wheel and the sdist come from ``tools/build_dist.sh`` (the documented
+The wheels and the sdist come from ``tools/build_dist.sh`` (the documented
 release command), run once for the whole module, or from the environment
-variables ``PRIMES_WHEEL`` and ``PRIMES_SDIST`` when CI has built them already
-(``.ci/packaging.sh``).  The one wheel is installed into a fresh venv of every
-CPython 3.9 to 3.13 found on the machine, the sdist into a fresh venv of the
-Python running the tests, and each is used from outside the repository.
+variables ``PRIMES_WHEEL`` (x86-64), ``PRIMES_WHEEL_AARCH64`` and
+``PRIMES_SDIST`` when CI has built them already (``.ci/run``,
+``.ci/packaging.sh``).  Both wheels are read here (tags, files, the library's
+ELF header, DT_NEEDED and glibc symbol versions, the recorded build); the
+x86-64 wheel is installed into a fresh venv of every CPython 3.9 to 3.13 found
+on the machine, the sdist into a fresh venv of the Python running the tests,
+and each is used from outside the repository.  ``tools/test_wheels.sh``
+installs both wheels on Debian systems of their kind (an older glibc; arm64
+under qemu), outside pytest.
 
 Note that the sdist holds the files committed to git (meson dist packs the
 git repository), while the wheel is built from the working tree.
@@ -38,6 +43,12 @@ SUPPORTED_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 # glibc 2.34 merged it into libc, libpthread).  Anything else would have to be
 # on the user's machine or bundled.
 ALLOWED_NEEDED = {"libc.so.6", "libm.so.6", "libpthread.so.0"}
+# manylinux2014 is glibc 2.17: the library may bind no newer symbol version.
+MANYLINUX_GLIBC = (2, 17)
+ARCHS = ("x86_64", "aarch64")
+ELF_MACHINE = {"x86_64": "EM_X86_64", "aarch64": "EM_AARCH64"}
+# What a wheel built by tools/build_dist.sh records of its build (primes/_build_info.py).
+BUILD_INFO_SAME_AS_NATIVE = ("BUILDTYPE", "OPTIMIZATION", "DEBUG", "B_NDEBUG", "C_STD", "PROJECT_C_ARGS")
 
 SMOKE_TEST = """
 import json, sys
@@ -61,6 +72,8 @@ print(json.dumps({
     "implementation": sys.implementation.name,
     "primes": primes.__file__,
     "library": config["library"]["path"],
+    "compiler": config["build"]["compiler"],
+    "toolchain": config["build"]["toolchain"],
 }))
 """
 
@@ -88,8 +101,9 @@ def run(args, cwd, **kwargs):
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
-    """{"wheel": Path, "sdist": Path}: from PRIMES_WHEEL / PRIMES_SDIST, else built once here."""
-    given = {kind: os.environ.get(f"PRIMES_{kind.upper()}") for kind in ("wheel", "sdist")}
+    """{"wheel": x86-64 wheel, "wheel_aarch64": Path, "sdist": Path}: from PRIMES_WHEEL,
+    PRIMES_WHEEL_AARCH64 and PRIMES_SDIST, else built once here."""
+    given = {kind: os.environ.get(f"PRIMES_{kind.upper()}") for kind in ("wheel", "wheel_aarch64", "sdist")}
     if not all(given.values()):
         out = tmp_path_factory.mktemp("dist")
         env = clean_environment() | {"DIST_DIR": str(out), "PYTHON": sys.executable}
@@ -100,8 +114,13 @@ def dist(tmp_path_factory):
         assert completed.returncode == 0, (
             f"build_dist.sh failed:\n{completed.stdout[-5000:]}\n{completed.stderr[-5000:]}"
         )
-        built = {"wheel": list(out.glob("primes-*.whl")), "sdist": list(out.glob("primes-*.tar.gz"))}
-        assert [len(files) for files in built.values()] == [1, 1], built
+        built = {
+            "wheel": list(out.glob("primes-*_x86_64.whl")),
+            "wheel_aarch64": list(out.glob("primes-*_aarch64.whl")),
+            "sdist": list(out.glob("primes-*.tar.gz")),
+        }
+        assert [len(files) for files in built.values()] == [1, 1, 1], built
+        assert len(list(out.iterdir())) == 3, sorted(out.iterdir())
         for kind, files in built.items():
             given[kind] = given[kind] or str(files[0])
     paths = {kind: Path(path).resolve() for kind, path in given.items()}
@@ -154,7 +173,7 @@ def install_and_smoke_test(python, package, tmp_path):
     return report
 
 
-# --- the wheel ----------------------------------------------------------------------------
+# --- the wheels ---------------------------------------------------------------------------
 
 
 def wheel_names(wheel):
@@ -162,18 +181,38 @@ def wheel_names(wheel):
         return archive.namelist()
 
 
-def test_wheel_is_tagged_py3_none_manylinux(dist):
-    name = dist["wheel"].name
-    assert re.fullmatch(r"primes-[\w.]+-py3-none-manylinux_\d+_\d+_x86_64(\.manylinux\w+)*\.whl", name), name
-    with zipfile.ZipFile(dist["wheel"]) as archive:
+def wheel_of(dist, arch):
+    return dist["wheel"] if arch == "x86_64" else dist[f"wheel_{arch}"]
+
+
+def read_library(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        return ELFFile(io.BytesIO(archive.read("primes/libprimes.so")))
+
+
+def read_build_info(wheel):
+    """The constants of the wheel's generated primes/_build_info.py (string assignments only)."""
+    with zipfile.ZipFile(wheel) as archive:
+        text = archive.read("primes/_build_info.py").decode()
+    return dict(re.findall(r'^([A-Z_]+) = "(.*)"$', text, flags=re.MULTILINE))
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_wheel_is_tagged_py3_none_manylinux2014(dist, arch):
+    wheel = wheel_of(dist, arch)
+    # PEP 599's name and PEP 600's for the same policy: pip >= 19.3 and >= 20.3 each know one.
+    pattern = rf"primes-[\w.]+-py3-none-manylinux2014_{arch}\.manylinux_2_17_{arch}\.whl"
+    assert re.fullmatch(pattern, wheel.name), wheel.name
+    with zipfile.ZipFile(wheel) as archive:
         wheel_metadata = archive.read(next(n for n in archive.namelist() if n.endswith(".dist-info/WHEEL")))
     tags = re.findall(r"^Tag: (\S+)$", wheel_metadata.decode(), flags=re.MULTILINE)
-    assert tags and all(re.fullmatch(r"py3-none-manylinux\w+_x86_64", tag) for tag in tags), tags
+    assert sorted(tags) == [f"py3-none-manylinux2014_{arch}", f"py3-none-manylinux_2_17_{arch}"], tags
     assert "Root-Is-Purelib: false" in wheel_metadata.decode()
 
 
-def test_wheel_holds_the_package_and_nothing_else(dist):
-    names = wheel_names(dist["wheel"])
+@pytest.mark.parametrize("arch", ARCHS)
+def test_wheel_holds_the_package_and_nothing_else(dist, arch):
+    names = wheel_names(wheel_of(dist, arch))
     source_modules = {f"primes/{path.name}" for path in (REPO / "primes").glob("*.py")}
     generated = {"primes/_build_info.py", "primes/_constants.py"}  # by meson.build
     expected = source_modules | generated | {"primes/py.typed", "primes/libprimes.so"}
@@ -192,8 +231,9 @@ def test_wheel_holds_the_package_and_nothing_else(dist):
     assert leftovers == [], leftovers
 
 
-def test_wheel_carries_the_licence(dist):
-    with zipfile.ZipFile(dist["wheel"]) as archive:
+@pytest.mark.parametrize("arch", ARCHS)
+def test_wheel_carries_the_licence(dist, arch):
+    with zipfile.ZipFile(wheel_of(dist, arch)) as archive:
         names = archive.namelist()
         licence = next(name for name in names if name.endswith(".dist-info/licenses/LICENSE"))
         metadata = archive.read(next(name for name in names if name.endswith(".dist-info/METADATA"))).decode()
@@ -204,13 +244,51 @@ def test_wheel_carries_the_licence(dist):
     assert not any(line.startswith("Classifier: License ::") for line in headers)  # PEP 639
 
 
-def test_library_needs_only_the_c_runtime(dist):
-    with zipfile.ZipFile(dist["wheel"]) as archive:
-        library = archive.read("primes/libprimes.so")
-    dynamic = ELFFile(io.BytesIO(library)).get_section_by_name(".dynamic")
+@pytest.mark.parametrize("arch", ARCHS)
+def test_library_is_a_64_bit_shared_object_for_the_wheels_architecture(dist, arch):
+    header = read_library(wheel_of(dist, arch)).header
+    assert header["e_machine"] == ELF_MACHINE[arch], header["e_machine"]
+    assert header["e_type"] == "ET_DYN", header["e_type"]
+    assert header["e_ident"]["EI_CLASS"] == "ELFCLASS64" and header["e_ident"]["EI_DATA"] == "ELFDATA2LSB"
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_library_needs_only_the_c_runtime(dist, arch):
+    dynamic = read_library(wheel_of(dist, arch)).get_section_by_name(".dynamic")
     needed = {tag.needed for tag in dynamic.iter_tags("DT_NEEDED")}
     assert needed and needed <= ALLOWED_NEEDED, needed
     assert "libc.so.6" in needed
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_library_binds_no_glibc_symbol_version_after_2_17(dist, arch):
+    library = read_library(wheel_of(dist, arch))
+    required = {}  # version name -> the library file that must provide it
+    for verneed, auxiliaries in library.get_section_by_name(".gnu.version_r").iter_versions():
+        for auxiliary in auxiliaries:
+            required[auxiliary.name] = verneed.name
+    glibc = {name: tuple(map(int, name[len("GLIBC_"):].split("."))) for name in required
+             if name.startswith("GLIBC_") and name != "GLIBC_PRIVATE"}
+    assert glibc, required  # pthread_create and friends are versioned: the check is not vacuous
+    assert set(required) == set(glibc), required  # no GLIBC_PRIVATE, no other library's versions
+    too_new = sorted(name for name, version in glibc.items() if version > MANYLINUX_GLIBC)
+    assert too_new == [], f"symbol versions newer than manylinux2014's glibc 2.17: {too_new}"
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_wheel_records_the_zig_build_with_the_native_builds_flags(dist, arch):
+    info = read_build_info(wheel_of(dist, arch))
+    toolchain = info["TOOLCHAIN"]
+    assert toolchain.startswith("Zig ") and f"-target {arch}-linux-gnu.2.17" in toolchain, info
+    assert info["GLIBC"] == "2.17" and info["COMPILER_ID"] == "clang", info
+    assert (info["HOST_SYSTEM"], info["HOST_CPU_FAMILY"]) == ("linux", arch), info
+    assert info["USER_C_ARGS"] == "", info  # the machine file adds no compile flags
+    # The package under test was built natively (pip install .): the same build options.
+    from primes import _build_info as native
+
+    for key in BUILD_INFO_SAME_AS_NATIVE:
+        assert info[key] == getattr(native, key), (key, info[key], getattr(native, key))
+    assert info["OPTIMIZATION"] == "3" and info["BUILDTYPE"] == "release", info
 
 
 @pytest.mark.parametrize("version", SUPPORTED_PYTHONS)
@@ -220,6 +298,7 @@ def test_one_wheel_installs_and_works_on_every_python(dist, version, tmp_path):
         pytest.skip(f"CPython {version} is not installed here (looked in pyenv's versions and on PATH)")
     report = install_and_smoke_test(python, dist["wheel"], tmp_path)
     assert (report["implementation"], report["python"]) == ("cpython", version)
+    assert report["toolchain"].startswith("Zig "), report
 
 
 # --- the sdist ----------------------------------------------------------------------------
@@ -266,3 +345,5 @@ def test_sdist_builds_installs_and_works(dist, tmp_path):
     except AssertionError as error:
         raise AssertionError(f"{error}{uncommitted_note()}") from None
     assert report["python"] == "{}.{}".format(*sys.version_info)
+    # Built by the system's compiler: Zig is a release tool, not a build requirement.
+    assert report["toolchain"] == "", report
