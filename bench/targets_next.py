@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Targets N1-N3 (issue 11): ``python bench/run.py`` calls :func:`targets`; this file also runs alone.
 
     python bench/targets_next.py [--repeats 7]

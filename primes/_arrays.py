@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The NumPy implementation of :func:`primes.count` and :func:`primes.is_prime`.
 
 The public functions (:mod:`primes._api`) hand NumPy input and Python

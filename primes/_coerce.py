@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Input coercion and validation, shared by the NumPy functions and the Dask adapter.
 
 Everything here runs before any C call: the keywords (``mode``, ``method``,

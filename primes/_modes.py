@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Execution modes: how one kernel block is classified or counted.
 
 :func:`run` takes a 1-D kernel block (see :mod:`primes._coerce`) and runs it

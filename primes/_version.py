@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The package version, from the installed metadata.
 
 Imported first by ``primes/__init__.py``, so that every other module may

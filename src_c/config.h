@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config.h -- every internal tunable of the library, in one place (internal).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cpu.c -- CPU feature detection: CPUID and XGETBV on x86-64 (cpu.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cpu.h -- what the CPU and the operating system support (internal).
  *

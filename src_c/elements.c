@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * elements.c -- the per-element-type loops of elements.h: one inclusion of
  * elements.template.c per element type the entry points take.

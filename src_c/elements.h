@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * elements.h -- the loops that read the input array, once per element type
  * (internal).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * elements.template.c -- the loops that read the input array (internal).
  *

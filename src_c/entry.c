@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * entry.c -- the primes_* entry points (primes.h): argument checks, the plan,
  * and the call run as one parallel region on the scheduler.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_injection.c -- the fault-injection wrappers of fault_injection.h and
  * their test hooks; empty unless compiled with -DPRIMES_FAULT_INJECTION.

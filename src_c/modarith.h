@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * modarith.h -- small modular-arithmetic helpers of the per-element test
  * (internal; static inline, used by test_baseline.c and by any scalar tail of

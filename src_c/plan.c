@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plan.c -- the planner (src_c/README.md, "The planner").
  */

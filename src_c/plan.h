@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plan.h -- the planner (internal): which engine answers a call, on how many
  * threads, in what chunks; and, per chunk, the window sieve or the test.

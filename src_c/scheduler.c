@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scheduler.c -- one parallel region per call: threads started once, work
  * from an atomic counter, phases separated by a barrier, a cancel flag

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scheduler.h -- the library's threads (internal).  scheduler.c is the only
  * file that uses pthreads.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sieve_bucketed.c -- the bucketed sieve (src_c/README.md, "Segments with
  * buckets").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sieve_bucketed.h -- the bucketed sieve (internal): for values below 2^32
  * that are dense in their range but unordered, the element indices are

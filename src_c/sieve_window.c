@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sieve_window.c -- the window sieve, its presieve pattern and the count of
  * a consecutive run (src_c/README.md, "Window per chunk").

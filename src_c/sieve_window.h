@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sieve_window.h -- the window sieve (internal): a sieve of Eratosthenes of
  * one short interval below 2^32, one byte per odd number.

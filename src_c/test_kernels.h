@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_kernels.h -- the per-element primality test, as batch kernels (internal).
  *

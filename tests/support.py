@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The test suite's shared helpers, in the one module every test module imports from.
 
 pyproject.toml puts ``tests/`` on ``sys.path`` (pytest's ``pythonpath``

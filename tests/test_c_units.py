@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The C library's internal units, called directly by C tests in ``tests/c``.
 
 Each test compiles one C test program with its few library sources into a

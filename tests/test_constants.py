@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The constants C and Python share are written once, and both sides agree on them.
 
 They are ``#define PRIMES_<NAME> <integer>`` lines of ``src_c/primes.h``;

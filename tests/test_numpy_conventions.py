@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """NumPy's conventions, checked against NumPy itself on the same inputs (never against constants).
 
 - ``count(a, axis, keepdims=...)`` does what ``np.count_nonzero`` does on the

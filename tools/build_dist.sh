@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Build the release files into dist/ (or $DIST_DIR):
 #   primes-<version>.tar.gz                                                 the sdist
 #   primes-<version>-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl

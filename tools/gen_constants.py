@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Write primes/_constants.py from the C header: the constants C and Python share.
 
 Usage: python tools/gen_constants.py src_c/primes.h OUTPUT.py

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Install each release wheel into a real Debian system of its kind and run the
 # smoke suite there (tests/scripts/wheel_smoke.py):
 #   x86_64:  Debian 11 "bullseye" amd64 (glibc 2.31): its python3.9 and pip

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check.h -- the few lines the C unit tests in tests/c share: CHECK(c) counts
  * a check and prints the failed ones; check_report(name) prints the last line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_cpu.c -- CPU detection (src_c/cpu.h), called directly.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_planner.c -- every decision of the planner (src_c/plan.h), called
  * directly, against what src_c/README.md ("The planner", "Threads") says.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_scheduler.c -- the scheduler's contract (src_c/scheduler.h), called
  * directly: every piece handed out once, barriers that order the phases, one

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The smoke suite for an installed release wheel, on the system it was installed into.
 
 Usage: python wheel_smoke.py [--exhaustive-bits B] [--expect-machine M] [--expect-glibc V]
