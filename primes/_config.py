@@ -10,7 +10,7 @@ from typing import Any, Literal, Optional, overload
 
 import numpy as np
 
-from . import _build_info, _lib, _threads
+from . import _build_info, _cpu, _lib, _threads
 from ._version import __version__
 
 __all__ = ["show_config"]
@@ -22,6 +22,12 @@ def _config() -> dict[str, dict[str, Any]]:
     except ValueError as exc:  # show_config is for diagnosing problems: report, don't raise
         default_threads = f"error: {exc}"
     environment_value = os.environ.get(_threads.ENV_VAR)
+    features, best = _lib.cpu_features()
+    level_env = os.environ.get(_cpu.ENV_VAR)
+    try:
+        in_use: Any = _cpu.level_name(_lib.cpu_level(_cpu.level_cap()))
+    except ValueError as exc:  # an invalid PRIMES_CPU_LEVEL: report, don't raise
+        in_use = f"error: {exc}"
     return {
         "primes": {"version": __version__, "location": os.path.dirname(os.path.abspath(__file__))},
         "python": {
@@ -50,6 +56,13 @@ def _config() -> dict[str, dict[str, Any]]:
             "host": f"{_build_info.HOST_SYSTEM} {_build_info.HOST_CPU_FAMILY}",
             "simd": _build_info.SIMD,
         },
+        "cpu": {
+            "features": features,
+            "best_level": _cpu.level_name(best),
+            "levels_built": [name for name, level in _cpu.LEVELS.items() if _lib.cpu_level(level) == level],
+            _cpu.ENV_VAR: level_env,
+            "level_in_use": in_use,
+        },
         "threads": {
             "default": default_threads,
             "default_from": _threads.default_source(),
@@ -64,6 +77,8 @@ def _format(config: dict[str, dict[str, Any]]) -> str:
     build = config["build"]
     threads = config["threads"]
     python = config["python"]
+    cpu = config["cpu"]
+    level_env = cpu[_cpu.ENV_VAR]
     environment_value = threads[_threads.ENV_VAR]
     lines = [
         f"primes {config['primes']['version']} ({config['primes']['location']})",
@@ -83,6 +98,12 @@ def _format(config: dict[str, dict[str, Any]]) -> str:
         f"{build['user_c_link_args'] or 'none'}",
         f"  host: {build['host']}",
         f"  SIMD: {build['simd']}",
+        "cpu:",
+        f"  features detected: {', '.join(cpu['features']) or 'none'}",
+        f"  best level the CPU supports: {cpu['best_level']}",
+        f"  levels with kernels usable here: {', '.join(cpu['levels_built'])}",
+        f"  {_cpu.ENV_VAR}: {'not set' if level_env is None else repr(level_env)}",
+        f"  level in use: {cpu['level_in_use']}",
         "threads:",
         f"  default: {threads['default']} (from {threads['default_from']})",
         f"  CPUs available: {threads['cpus_available']}",
@@ -110,7 +131,7 @@ def show_config(mode: Literal["stdout", "dicts"] = "stdout") -> Optional[dict[st
     mode : {"stdout", "dicts"}, optional
         ``"stdout"`` (default) prints a short report; ``"dicts"`` returns
         the same information as a dict of dicts (keys ``"primes"``,
-        ``"python"``, ``"library"``, ``"build"``, ``"threads"``).
+        ``"python"``, ``"library"``, ``"build"``, ``"cpu"``, ``"threads"``).
 
     Returns
     -------
@@ -144,9 +165,9 @@ def show_config(mode: Literal["stdout", "dicts"] = "stdout") -> Optional[dict[st
       default: ...
     >>> config = primes.show_config(mode="dicts")
     >>> sorted(config)
-    ['build', 'library', 'primes', 'python', 'threads']
+    ['build', 'cpu', 'library', 'primes', 'python', 'threads']
     >>> config["library"]["abi_version"]
-    2
+    3
     """
     if mode not in ("stdout", "dicts"):
         raise ValueError(f"mode must be 'stdout' or 'dicts'; got {mode!r}")

@@ -20,6 +20,8 @@ import threading
 from collections.abc import Iterator
 from typing import Optional
 
+from . import _env
+
 __all__ = [
     "ENV_VAR",
     "available_cpus",
@@ -61,20 +63,7 @@ def _check_positive_int(value: object, what: str) -> int:
     return number
 
 
-# os.environ.get encodes the key on every call (about 1 us, a tenth of a small
-# call's budget); on POSIX, os.environ keeps its encoded items in the dict
-# _data, which it updates on every change, so a lookup there is equivalent.
-_ENVIRON_DATA = getattr(os.environ, "_data", None)
-_ENV_KEY = os.fsencode(ENV_VAR) if os.name == "posix" else ENV_VAR
-
-
-def _env_value() -> str:
-    if isinstance(_ENVIRON_DATA, dict):
-        raw = _ENVIRON_DATA.get(_ENV_KEY)
-        if raw is None:
-            return ""
-        return os.fsdecode(raw) if isinstance(raw, bytes) else str(raw)
-    return os.environ.get(ENV_VAR, "")
+_env_value = _env.reader(ENV_VAR)
 
 
 def _default_threads() -> int:

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 
 #include "config.h"
+#include "cpu.h"
 #include "elements.h"
 #include "fault_injection.h"
 #include "plan.h"
@@ -37,13 +38,6 @@ struct call {
     atomic_ullong scan_min, scan_max;
     atomic_size_t scan_count;
 };
-
-/* The kernels a call tests with.  Only the portable ones exist so far; the
- * run-time choice by CPU level (cpu.h) comes here. */
-static const struct test_kernels *kernels_for_call(void)
-{
-    return &test_kernels_baseline;
-}
 
 /* One chunk of the PLAN_PER_CHUNK and PLAN_TEST paths. */
 static uint64_t answer_chunk(const struct call *c, size_t lo, size_t hi, uint8_t *window)
@@ -120,16 +114,18 @@ static void call_region(struct sched_worker *w, void *arg)
 }
 
 static int run_call(const struct element_ops *ops, const void *a, size_t n, int threads, int method,
-                    const int *cancel, uint8_t *out, uint64_t *count)
+                    int cpu_level, const int *cancel, uint8_t *out, uint64_t *count)
 {
-    if (threads < 1 || method < PRIMES_METHOD_AUTO || method > PRIMES_METHOD_TEST || (n > 0 && a == NULL))
+    const struct test_kernels *kernels = test_kernels_for(cpu_level);
+    if (threads < 1 || method < PRIMES_METHOD_AUTO || method > PRIMES_METHOD_TEST || (n > 0 && a == NULL)
+        || kernels == NULL)
         return PRIMES_EINVAL;
     if (cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED))
         return PRIMES_ECANCELLED;
 
     struct call c = {
         .ops = ops,
-        .kernels = kernels_for_call(),
+        .kernels = kernels,
         .a = a,
         .n = n,
         .out = out,
@@ -167,19 +163,19 @@ static int run_call(const struct element_ops *ops, const void *a, size_t n, int 
 }
 
 static int count_call(const struct element_ops *ops, const void *a, size_t n, int threads, int method,
-                      const int *cancel, uint64_t *count)
+                      int cpu_level, const int *cancel, uint64_t *count)
 {
     if (count == NULL)
         return PRIMES_EINVAL;
-    return run_call(ops, a, n, threads, method, cancel, NULL, count);
+    return run_call(ops, a, n, threads, method, cpu_level, cancel, NULL, count);
 }
 
 static int is_prime_call(const struct element_ops *ops, const void *a, size_t n, int threads, int method,
-                         const int *cancel, uint8_t *out)
+                         int cpu_level, const int *cancel, uint8_t *out)
 {
     if (out == NULL && n > 0)
         return PRIMES_EINVAL;
-    return run_call(ops, a, n, threads, method, cancel, out, NULL);
+    return run_call(ops, a, n, threads, method, cpu_level, cancel, out, NULL);
 }
 
 PRIMES_API int primes_abi_version(void)
@@ -187,50 +183,76 @@ PRIMES_API int primes_abi_version(void)
     return PRIMES_ABI_VERSION;
 }
 
-PRIMES_API int primes_count_int32(const int32_t *a, size_t n, int threads, int method, const int *cancel,
+PRIMES_API int primes_cpu_level(int cap)
+{
+    const struct test_kernels *kernels = test_kernels_for(cap);
+    return kernels ? kernels->level : -1;
+}
+
+PRIMES_API int primes_cpu_features(uint32_t *features)
+{
+    if (features)
+        *features = cpu_features();
+    return cpu_best_level();
+}
+
+PRIMES_API const char *primes_cpu_feature_name(int bit)
+{
+    return cpu_feature_name(bit);
+}
+
+PRIMES_API int primes_count_int32(const int32_t *a, size_t n, int threads, int method, int cpu_level,
+                 const int *cancel,
                                   uint64_t *count)
 {
-    return count_call(&element_ops_int32, a, n, threads, method, cancel, count);
+    return count_call(&element_ops_int32, a, n, threads, method, cpu_level, cancel, count);
 }
 
-PRIMES_API int primes_count_uint32(const uint32_t *a, size_t n, int threads, int method, const int *cancel,
+PRIMES_API int primes_count_uint32(const uint32_t *a, size_t n, int threads, int method, int cpu_level,
+                 const int *cancel,
                                    uint64_t *count)
 {
-    return count_call(&element_ops_uint32, a, n, threads, method, cancel, count);
+    return count_call(&element_ops_uint32, a, n, threads, method, cpu_level, cancel, count);
 }
 
-PRIMES_API int primes_count_int64(const int64_t *a, size_t n, int threads, int method, const int *cancel,
+PRIMES_API int primes_count_int64(const int64_t *a, size_t n, int threads, int method, int cpu_level,
+                 const int *cancel,
                                   uint64_t *count)
 {
-    return count_call(&element_ops_int64, a, n, threads, method, cancel, count);
+    return count_call(&element_ops_int64, a, n, threads, method, cpu_level, cancel, count);
 }
 
-PRIMES_API int primes_count_uint64(const uint64_t *a, size_t n, int threads, int method, const int *cancel,
+PRIMES_API int primes_count_uint64(const uint64_t *a, size_t n, int threads, int method, int cpu_level,
+                 const int *cancel,
                                    uint64_t *count)
 {
-    return count_call(&element_ops_uint64, a, n, threads, method, cancel, count);
+    return count_call(&element_ops_uint64, a, n, threads, method, cpu_level, cancel, count);
 }
 
-PRIMES_API int primes_is_prime_int32(const int32_t *a, size_t n, int threads, int method, const int *cancel,
+PRIMES_API int primes_is_prime_int32(const int32_t *a, size_t n, int threads, int method, int cpu_level,
+                 const int *cancel,
                                      uint8_t *out)
 {
-    return is_prime_call(&element_ops_int32, a, n, threads, method, cancel, out);
+    return is_prime_call(&element_ops_int32, a, n, threads, method, cpu_level, cancel, out);
 }
 
-PRIMES_API int primes_is_prime_uint32(const uint32_t *a, size_t n, int threads, int method, const int *cancel,
+PRIMES_API int primes_is_prime_uint32(const uint32_t *a, size_t n, int threads, int method, int cpu_level,
+                 const int *cancel,
                                       uint8_t *out)
 {
-    return is_prime_call(&element_ops_uint32, a, n, threads, method, cancel, out);
+    return is_prime_call(&element_ops_uint32, a, n, threads, method, cpu_level, cancel, out);
 }
 
-PRIMES_API int primes_is_prime_int64(const int64_t *a, size_t n, int threads, int method, const int *cancel,
+PRIMES_API int primes_is_prime_int64(const int64_t *a, size_t n, int threads, int method, int cpu_level,
+                 const int *cancel,
                                      uint8_t *out)
 {
-    return is_prime_call(&element_ops_int64, a, n, threads, method, cancel, out);
+    return is_prime_call(&element_ops_int64, a, n, threads, method, cpu_level, cancel, out);
 }
 
-PRIMES_API int primes_is_prime_uint64(const uint64_t *a, size_t n, int threads, int method, const int *cancel,
+PRIMES_API int primes_is_prime_uint64(const uint64_t *a, size_t n, int threads, int method, int cpu_level,
+                 const int *cancel,
                                       uint8_t *out)
 {
-    return is_prime_call(&element_ops_uint64, a, n, threads, method, cancel, out);
+    return is_prime_call(&element_ops_uint64, a, n, threads, method, cpu_level, cancel, out);
 }

@@ -52,7 +52,7 @@ extern "C" {
 
 /* Incremented whenever a signature or a status code changes.  Callers check
  * it against the version they were written for before calling anything. */
-#define PRIMES_ABI_VERSION 2
+#define PRIMES_ABI_VERSION 3
 
 /* Status codes. */
 #define PRIMES_OK 0        /* success */
@@ -73,18 +73,45 @@ extern "C" {
 #define PRIMES_MAX_THREADS 1024
 #define PRIMES_MIN_ELEMENTS_PER_THREAD 32768
 
-/* CPU levels of the per-element test kernels, from the portable one up (the
- * best one the CPU and the operating system support is detected at run time,
- * src_c/cpu.c).  No entry point takes a level yet. */
+/* CPU levels of the per-element test kernels, from the portable one up.  The
+ * best one the CPU and the operating system support is detected at run time
+ * (src_c/cpu.c); every entry point that tests takes a `cpu_level` argument,
+ * a cap: the call uses min(cpu_level, the best level supported).  Pass
+ * PRIMES_CPU_BEST for no cap. */
 #define PRIMES_CPU_BASELINE 0 /* portable C: any C11 compiler, any architecture */
 #define PRIMES_CPU_AVX2 1     /* x86-64 with AVX2, BMI2 and FMA */
 #define PRIMES_CPU_AVX512 2   /* x86-64 with AVX-512 F, VL, DQ, BW and IFMA */
+#define PRIMES_CPU_BEST 2     /* the highest level: no cap */
 
 /* Returns PRIMES_ABI_VERSION as compiled into the library. */
 PRIMES_API int primes_abi_version(void);
 
 /*
- * primes_count_<type>(a, n, threads, method, cancel, count)
+ * primes_cpu_level(cap)
+ *
+ * Returns the level whose kernels a call with cpu_level = cap uses (the best
+ * one the CPU, the operating system and this build support, at most cap), or
+ * -1 if cap is not a PRIMES_CPU_* level.
+ */
+PRIMES_API int primes_cpu_level(int cap);
+
+/*
+ * primes_cpu_features(features)
+ *
+ * Stores in *features the CPU features detected (bit k set when the feature
+ * named primes_cpu_feature_name(k) is usable: the CPU has it and the
+ * operating system saves its registers) and returns the best level the CPU
+ * supports, whether or not this build has kernels for it.  Detection runs
+ * once per process.
+ */
+PRIMES_API int primes_cpu_features(uint32_t *features);
+
+/* The name of feature bit `bit` as Linux's /proc/cpuinfo spells it ("avx2",
+ * "avx512ifma", ...), or NULL when there is no such bit. */
+PRIMES_API const char *primes_cpu_feature_name(int bit);
+
+/*
+ * primes_count_<type>(a, n, threads, method, cpu_level, cancel, count)
  *
  * Stores in *count the number of elements of a[0], ..., a[n-1] that are
  * prime.  `count` must not be NULL.  For n == 0 it stores 0.
@@ -97,33 +124,36 @@ PRIMES_API int primes_abi_version(void);
  *   8 bytes per element below 2^32); otherwise it tests each element.  SIEVE
  *   forces a sieve for every value below 2^32: a sieve of larger values would
  *   need every prime below 2^32, so they are always tested.
+ * cpu_level: a PRIMES_CPU_* level, the highest whose kernels the call may use
+ *   (PRIMES_CPU_BEST: the best the machine supports).  All levels give
+ *   identical results.
  * cancel: NULL, or a flag that another thread may set to nonzero while the
  *   call runs; the call then stops at the next chunk boundary (within
  *   milliseconds) and returns PRIMES_ECANCELLED.  It is read, never written.
  */
-PRIMES_API int primes_count_int32(const int32_t *a, size_t n, int threads, int method,
+PRIMES_API int primes_count_int32(const int32_t *a, size_t n, int threads, int method, int cpu_level,
                                  const int *cancel, uint64_t *count);
-PRIMES_API int primes_count_uint32(const uint32_t *a, size_t n, int threads, int method,
+PRIMES_API int primes_count_uint32(const uint32_t *a, size_t n, int threads, int method, int cpu_level,
                                  const int *cancel, uint64_t *count);
-PRIMES_API int primes_count_int64(const int64_t *a, size_t n, int threads, int method,
+PRIMES_API int primes_count_int64(const int64_t *a, size_t n, int threads, int method, int cpu_level,
                                  const int *cancel, uint64_t *count);
-PRIMES_API int primes_count_uint64(const uint64_t *a, size_t n, int threads, int method,
+PRIMES_API int primes_count_uint64(const uint64_t *a, size_t n, int threads, int method, int cpu_level,
                                  const int *cancel, uint64_t *count);
 
 /*
- * primes_is_prime_<type>(a, n, threads, method, cancel, out)
+ * primes_is_prime_<type>(a, n, threads, method, cpu_level, cancel, out)
  *
  * Sets out[i] = 1 if a[i] is prime and out[i] = 0 otherwise, for
  * 0 <= i < n.  `out` holds n bytes (a NumPy bool array) and must not
- * overlap `a`.  method and cancel: as for primes_count_<type>.
+ * overlap `a`.  method, cpu_level and cancel: as for primes_count_<type>.
  */
-PRIMES_API int primes_is_prime_int32(const int32_t *a, size_t n, int threads, int method,
+PRIMES_API int primes_is_prime_int32(const int32_t *a, size_t n, int threads, int method, int cpu_level,
                                     const int *cancel, uint8_t *out);
-PRIMES_API int primes_is_prime_uint32(const uint32_t *a, size_t n, int threads, int method,
+PRIMES_API int primes_is_prime_uint32(const uint32_t *a, size_t n, int threads, int method, int cpu_level,
                                     const int *cancel, uint8_t *out);
-PRIMES_API int primes_is_prime_int64(const int64_t *a, size_t n, int threads, int method,
+PRIMES_API int primes_is_prime_int64(const int64_t *a, size_t n, int threads, int method, int cpu_level,
                                     const int *cancel, uint8_t *out);
-PRIMES_API int primes_is_prime_uint64(const uint64_t *a, size_t n, int threads, int method,
+PRIMES_API int primes_is_prime_uint64(const uint64_t *a, size_t n, int threads, int method, int cpu_level,
                                     const int *cancel, uint8_t *out);
 
 #ifdef __cplusplus

@@ -22,6 +22,7 @@
  * The kernels work in batches: a first pass answers the cheap cases and
  * collects the survivors, whose strong tests then run LANES side by side.
  */
+#include "primes.h"
 #include "test_kernels.h"
 
 #include "config.h"
@@ -368,6 +369,7 @@ void classify_u64_baseline(const uint64_t *v, size_t count, uint8_t *res)
 
 const struct test_kernels test_kernels_baseline = {
     .name = "baseline",
+    .level = PRIMES_CPU_BASELINE,
     .classify_u32 = classify_u32_baseline,
     .classify_u64 = classify_u64_baseline,
 };

@@ -31,6 +31,7 @@ typedef void classify_u64_fn(const uint64_t *v, size_t count, uint8_t *res);
 /* One level's kernels. */
 struct test_kernels {
     const char *name; /* "baseline", "avx2", "avx512" */
+    int level;        /* PRIMES_CPU_* */
     classify_u32_fn *classify_u32;
     classify_u64_fn *classify_u64;
 };
@@ -40,5 +41,11 @@ struct test_kernels {
 classify_u32_fn classify_u32_baseline;
 classify_u64_fn classify_u64_baseline;
 extern const struct test_kernels test_kernels_baseline;
+
+/* test_dispatch.c: the kernels of the best level this build has and the CPU
+ * and OS support, at most `cap` (a PRIMES_CPU_* level); NULL for an invalid
+ * cap.  Detection (cpu.h) runs once per process; the choice is a table
+ * lookup. */
+const struct test_kernels *test_kernels_for(int cap);
 
 #endif /* PRIMES_TEST_KERNELS_H */

@@ -41,7 +41,7 @@ static void *cancelled_call(void *arg)
 {
     struct cancel_job *job = arg;
     uint64_t count;
-    job->status = primes_count_uint64(random_values, N, 2, PRIMES_METHOD_TEST, &job->flag, &count);
+    job->status = primes_count_uint64(random_values, N, 2, PRIMES_METHOD_TEST, PRIMES_CPU_BEST, &job->flag, &count);
     return NULL;
 }
 
@@ -52,10 +52,10 @@ static void *caller(void *arg)
     for (int round = 0; round < ROUNDS; round++) {
         int threads = 1 + (id + round) % 4, method = (id + round) % 3;
         uint64_t count = 0;
-        if (primes_count_int64(range_values, N, threads, method, NULL, &count) != PRIMES_OK
+        if (primes_count_int64(range_values, N, threads, method, PRIMES_CPU_BEST, NULL, &count) != PRIMES_OK
             || count != expected_range)
             atomic_fetch_add(&failures, 1);
-        if (primes_is_prime_uint64(random_values, N, threads, method, NULL, mask) != PRIMES_OK)
+        if (primes_is_prime_uint64(random_values, N, threads, method, PRIMES_CPU_BEST, NULL, mask) != PRIMES_OK)
             atomic_fetch_add(&failures, 1);
         uint64_t sum = 0;
         for (size_t i = 0; i < N; i++)
@@ -87,8 +87,8 @@ int main(void)
         state ^= state << 17;
         random_values[i] = state;
     }
-    if (primes_count_int64(range_values, N, 1, PRIMES_METHOD_TEST, NULL, &expected_range) != PRIMES_OK
-        || primes_count_uint64(random_values, N, 1, PRIMES_METHOD_TEST, NULL, &expected_random) != PRIMES_OK)
+    if (primes_count_int64(range_values, N, 1, PRIMES_METHOD_TEST, PRIMES_CPU_BEST, NULL, &expected_range) != PRIMES_OK
+        || primes_count_uint64(random_values, N, 1, PRIMES_METHOD_TEST, PRIMES_CPU_BEST, NULL, &expected_random) != PRIMES_OK)
         return 2;
     if (expected_range != 17984) /* pi(199999) */
         return 3;

@@ -81,17 +81,17 @@ static int classify(int kind, const void *a, size_t n, int threads, int method, 
     int status;
     switch (kind) {
     case 0:
-        status = primes_is_prime_int32(a, n, threads, method, NULL, out);
-        return status ? status : primes_count_int32(a, n, threads, method, NULL, count);
+        status = primes_is_prime_int32(a, n, threads, method, PRIMES_CPU_BEST, NULL, out);
+        return status ? status : primes_count_int32(a, n, threads, method, PRIMES_CPU_BEST, NULL, count);
     case 1:
-        status = primes_is_prime_uint32(a, n, threads, method, NULL, out);
-        return status ? status : primes_count_uint32(a, n, threads, method, NULL, count);
+        status = primes_is_prime_uint32(a, n, threads, method, PRIMES_CPU_BEST, NULL, out);
+        return status ? status : primes_count_uint32(a, n, threads, method, PRIMES_CPU_BEST, NULL, count);
     case 2:
-        status = primes_is_prime_int64(a, n, threads, method, NULL, out);
-        return status ? status : primes_count_int64(a, n, threads, method, NULL, count);
+        status = primes_is_prime_int64(a, n, threads, method, PRIMES_CPU_BEST, NULL, out);
+        return status ? status : primes_count_int64(a, n, threads, method, PRIMES_CPU_BEST, NULL, count);
     default:
-        status = primes_is_prime_uint64(a, n, threads, method, NULL, out);
-        return status ? status : primes_count_uint64(a, n, threads, method, NULL, count);
+        status = primes_is_prime_uint64(a, n, threads, method, PRIMES_CPU_BEST, NULL, out);
+        return status ? status : primes_count_uint64(a, n, threads, method, PRIMES_CPU_BEST, NULL, count);
     }
 }
 
