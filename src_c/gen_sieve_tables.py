@@ -83,6 +83,14 @@ def main():
         bit_of[r] = 1 << k
     out.append("/* The bit of residue r (mod 30) in its byte, 0 when r shares a factor with 30. */")
     out.append("static const uint8_t wheel_bit_of_residue[30] = {" + ", ".join(map(str, bit_of)) + "};\n")
+    values = [30 * (b // 8) + R[b % 8] for b in range(64)]
+    assert all(v % 2 and v % 3 and v % 5 for v in values) and values == sorted(values)
+    out.append("/* The value of bit b of a little-endian 64-bit word of the bitmap, counted from")
+    out.append(" * the value of the word's first byte: 30 (b / 8) + wheel_residue[b % 8]. */")
+    out.append("static const uint8_t bit_value[64] = {")
+    for i in range(0, 64, 16):
+        out.append("    " + ", ".join(map(str, values[i:i + 16])) + ",")
+    out.append("};\n")
     out.append("#endif /* PRIMES_SIEVE_WHEEL_H */")
     print("\n".join(out))
 

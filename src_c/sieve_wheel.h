@@ -49,4 +49,13 @@ static const uint8_t wheel_index[30] = {0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3
 /* The bit of residue r (mod 30) in its byte, 0 when r shares a factor with 30. */
 static const uint8_t wheel_bit_of_residue[30] = {0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 4, 0, 8, 0, 0, 0, 16, 0, 32, 0, 0, 0, 64, 0, 0, 0, 0, 0, 128};
 
+/* The value of bit b of a little-endian 64-bit word of the bitmap, counted from
+ * the value of the word's first byte: 30 (b / 8) + wheel_residue[b % 8]. */
+static const uint8_t bit_value[64] = {
+    1, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 49, 53, 59,
+    61, 67, 71, 73, 77, 79, 83, 89, 91, 97, 101, 103, 107, 109, 113, 119,
+    121, 127, 131, 133, 137, 139, 143, 149, 151, 157, 161, 163, 167, 169, 173, 179,
+    181, 187, 191, 193, 197, 199, 203, 209, 211, 217, 221, 223, 227, 229, 233, 239,
+};
+
 #endif /* PRIMES_SIEVE_WHEEL_H */

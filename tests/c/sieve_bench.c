@@ -13,6 +13,7 @@
  */
 #include "sieve_segmented.h"
 #include "sieve_threads.h"
+#include "isprime.h"
 
 #include <primesieve.h>
 #include <stdio.h>
@@ -41,6 +42,8 @@ enum job { OURS_COUNT, THEIRS_COUNT, OURS_GENERATE, THEIRS_GENERATE };
 
 /* Runs one job in a child process; the child writes its time and answer to
  * a pipe, the parent adds the child's peak RSS. */
+static int forced_split;
+
 static struct result run(enum job job, uint64_t first, uint64_t last, int threads)
 {
     int fd[2];
@@ -57,16 +60,21 @@ static struct result run(enum job job, uint64_t first, uint64_t last, int thread
             struct segsieve_context *ctx;
             if (segsieve_context_create(last, &opt, NULL, &ctx) != PRIMES_OK)
                 _exit(3);
-            /* pieces: about 16 per thread, but never narrower than 2^27 or
-             * than sqrt(last) x 200 (each piece places every sieving prime) */
+            /* Pieces as the planner will size them: about 16 per thread, but
+             * each at least 2^27 integers and wide enough that placing its
+             * pi(sqrt(last)) sieving primes (~15 ns each) costs at most an
+             * eighth of sieving it (~0.25 ns per integer): 500 pi(sqrt(last)).
+             * So a window narrow for its height runs as one piece, on one
+             * thread, as primesieve also decides.  forced_split: one piece
+             * per thread whatever the cost. */
             uint64_t width = last - first, piece = width / (16 * (uint64_t)threads) + 1;
-            uint64_t floor_piece = UINT64_C(1) << 27;
-            double sq = 200.0 * __builtin_sqrt((double)last);
-            if ((double)floor_piece < sq)
-                floor_piece = (uint64_t)sq;
+            double sq = __builtin_sqrt((double)last), pis = sq / __builtin_log(sq > 3 ? sq : 3);
+            uint64_t floor_piece = (uint64_t)(500.0 * pis);
+            if (floor_piece < (UINT64_C(1) << 27))
+                floor_piece = UINT64_C(1) << 27;
             if (piece < floor_piece)
                 piece = floor_piece;
-            if (piece > width / (uint64_t)threads + 1)
+            if (forced_split)
                 piece = width / (uint64_t)threads + 1;
             if (drive_count(ctx, first, last, threads, piece, &answer) != PRIMES_OK)
                 _exit(3);
@@ -141,12 +149,21 @@ static void compare(const char *label, enum job ours_job, uint64_t first, uint64
            best_theirs.rss_kib, ratio, cpu_ours / cpu_theirs, target, ratio <= target ? "met" : "NOT MET");
 }
 
-/* The planner's coefficients: the time of a narrow window at a height is
- * dominated by placing pi(sqrt) primes; a wide one by sieving. */
+static double cpu_now(void) /* this thread's CPU time: steadier than the wall clock on a loaded machine */
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The planner's coefficients, in CPU time of one thread: the time of a
+ * narrow window at a height is dominated by placing pi(sqrt) primes; a wide
+ * one by sieving. */
 static void costs(void)
 {
     static const int heights[] = {20, 30, 32, 36, 40, 44, 48, 53, 56, 60, 63, 64};
-    printf("%-7s %12s %14s %14s %14s\n", "height", "pi(sqrt)", "ns/prime", "ns/integer", "window 1e6 ms");
+    printf("%-7s %12s %10s %11s %14s %14s %12s\n", "height", "pi(sqrt)", "ns/prime", "ns/integer", "sieve 1e6 ms",
+           "test ns/value", "test 1e6 ms");
     for (size_t i = 0; i < sizeof heights / sizeof heights[0]; i++) {
         uint64_t h = heights[i] == 64 ? UINT64_MAX - (UINT64_C(1) << 32) : UINT64_C(1) << heights[i];
         struct segsieve_context *ctx;
@@ -155,20 +172,34 @@ static void costs(void)
         uint64_t top = h + (UINT64_C(1) << 31) < h ? UINT64_MAX : h + (UINT64_C(1) << 31);
         if (segsieve_context_create(top, NULL, NULL, &ctx) != PRIMES_OK || segsieve_worker_create(ctx, &w) != PRIMES_OK)
             exit(3);
-        double t0 = now();
+        double t0 = cpu_now();
         segsieve_count(w, h, h + 1000, &c); /* placement only, one segment */
-        double narrow = now() - t0;
-        t0 = now();
+        double narrow = cpu_now() - t0;
+        t0 = cpu_now();
         segsieve_count(w, h, h + 999999, &c);
-        double window = now() - t0;
+        double window = cpu_now() - t0;
         uint64_t wide = heights[i] >= 56 ? UINT64_C(1) << 28 : UINT64_C(1) << 30;
-        t0 = now();
+        t0 = cpu_now();
         segsieve_count(w, h, h + wide - 1, &c);
-        double big = now() - t0;
+        double big = cpu_now() - t0;
         uint64_t sq = (uint64_t)__builtin_sqrt((double)(h + wide));
         uint64_t pis = primesieve_count_primes(0, sq);
-        printf("2^%-5d %12llu %14.2f %14.3f %14.3f\n", heights[i], (unsigned long long)pis,
-               1e9 * narrow / (double)(pis ? pis : 1), 1e9 * (big - narrow) / (double)wide, 1e3 * window);
+        /* the per-element test (today's batched kernel) on the same consecutive values */
+        uint64_t values[BATCH];
+        uint8_t res[BATCH];
+        uint64_t found = 0;
+        t0 = cpu_now();
+        for (uint64_t v = h; v < h + 100 * BATCH; v += BATCH) {
+            for (int k = 0; k < BATCH; k++)
+                values[k] = v + (uint64_t)k;
+            classify_batch(values, BATCH, res);
+            for (int k = 0; k < BATCH; k++)
+                found += res[k];
+        }
+        double test = (cpu_now() - t0) / (100.0 * BATCH);
+        printf("2^%-5d %12llu %10.2f %11.3f %14.3f %14.2f %12.1f\n", heights[i], (unsigned long long)pis,
+               1e9 * narrow / (double)(pis ? pis : 1), 1e9 * (big - narrow) / (double)wide, 1e3 * window,
+               1e9 * test + 0 * (double)found, 1e3 * test * 1e6);
         segsieve_worker_destroy(w);
         segsieve_context_destroy(ctx);
     }
@@ -187,6 +218,9 @@ int main(int argc, char **argv)
     compare("   count [0, 10^10)", OURS_COUNT, 0, UINT64_C(9999999999), 1, repeats, 1.5);
     compare("S3 count [2^40, 2^40 + 10^9)", OURS_COUNT, p40, p40 + UINT64_C(999999999), 2, repeats, 1.5);
     compare("S3 count [2^63, 2^63 + 10^8)", OURS_COUNT, p63, p63 + UINT64_C(99999999), 2, repeats, 1.5);
+    forced_split = 1;
+    compare("   same, forced into 2 pieces", OURS_COUNT, p63, p63 + UINT64_C(99999999), 2, repeats, 1.5);
+    forced_split = 0;
     compare("S5 generate [0, 10^9) into an array", OURS_GENERATE, 0, UINT64_C(999999999), 1, repeats, 2.0);
     return 0;
 }
