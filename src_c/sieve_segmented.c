@@ -35,7 +35,6 @@ const uint8_t segsieve_residue[8] = {1, 7, 11, 13, 17, 19, 23, 29};
 
 /* ---- tunables (measured on x86-64; see /work/notes/sieve.md) ------------- */
 
-#define DEFAULT_L1_BYTES ((size_t)32 << 10)
 #define DEFAULT_L2_BYTES ((size_t)512 << 10)
 #define MIN_SEGMENT_LOG2 12
 #define MAX_SEGMENT_LOG2 22 /* bucket entries keep offsets in 24 bits */
@@ -828,17 +827,17 @@ static inline int gen_next(struct prime_gen *g, uint64_t *p)
 
 /* ---- context ------------------------------------------------------------- */
 
-static size_t read_cache_size(int level)
+/* The L2 cache size per core, or 0 if unknown. */
+static size_t read_cache_size(void)
 {
-#if defined(_SC_LEVEL1_DCACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE)
-    long v = sysconf(level == 1 ? _SC_LEVEL1_DCACHE_SIZE : _SC_LEVEL2_CACHE_SIZE);
+#if defined(_SC_LEVEL2_CACHE_SIZE)
+    long v = sysconf(_SC_LEVEL2_CACHE_SIZE);
     if (v > 0)
         return (size_t)v;
 #endif
-    /* Linux without the sysconf names (aarch64 glibc returns 0 there). */
-    char path[64];
-    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", level == 1 ? 0 : 2);
-    FILE *f = fopen(path, "r");
+    /* Linux without the sysconf name, or where it answers 0 (aarch64 glibc):
+     * index2 is the unified L2 on x86-64 and arm64 kernels alike. */
+    FILE *f = fopen("/sys/devices/system/cpu/cpu0/cache/index2/size", "r");
     if (!f)
         return 0;
     unsigned long kib = 0;
@@ -955,10 +954,7 @@ int segsieve_context_create(uint64_t max_last, const struct segsieve_options *op
     ctx->sqrt_max = isqrt64(max_last);
     ctx->cancel = cancel;
 
-    size_t l1 = opt.l1_bytes ? opt.l1_bytes : read_cache_size(1);
-    size_t l2 = opt.l2_bytes ? opt.l2_bytes : read_cache_size(2);
-    if (!l1)
-        l1 = DEFAULT_L1_BYTES;
+    size_t l2 = opt.l2_bytes ? opt.l2_bytes : read_cache_size();
     if (!l2)
         l2 = DEFAULT_L2_BYTES;
     /* Half the L2 cache, or more for tall calls: every sieving prime below
@@ -969,7 +965,7 @@ int segsieve_context_create(uint64_t max_last, const struct segsieve_options *op
     unsigned log2 = floor_log2(l2) - 1;
     while (log2 < floor_log2(l2) + 2 && (UINT64_C(1) << log2) < ctx->sqrt_max)
         log2++;
-    /* ... but no larger than the call (a segment per integer of it) */
+    /* ... but no more than twice the bitmap of the whole call */
     while (opt.width_hint && log2 > MIN_SEGMENT_LOG2 && (UINT64_C(1) << (log2 - 1)) * 30 > opt.width_hint)
         log2--;
     if (opt.segment_bytes)
@@ -983,7 +979,7 @@ int segsieve_context_create(uint64_t max_last, const struct segsieve_options *op
     /* Crossing the small primes in L1-sized chunks of the segment was slower
      * on x86-64 (each prime pays its wheel entry and exit once per chunk), so
      * it is done only when the caller gives l1_bytes. */
-    ctx->chunk_bytes = opt.l1_bytes ? (uint32_t)1 << floor_log2(l1) : ctx->segment_bytes;
+    ctx->chunk_bytes = opt.l1_bytes ? (uint32_t)1 << floor_log2(opt.l1_bytes) : ctx->segment_bytes;
     if (ctx->chunk_bytes > ctx->segment_bytes)
         ctx->chunk_bytes = ctx->segment_bytes;
     ctx->small_max = ctx->chunk_bytes;
@@ -1161,8 +1157,11 @@ static int worker_begin(struct segsieve_worker *w, uint64_t first, uint64_t last
     return core_begin(&w->core, first, last);
 }
 
-static int worker_next(struct segsieve_worker *w, uint32_t *len)
+/* The next segment of the piece: its first byte (from the piece's base) in
+ * *start, its length in *len (0 at the end). */
+static int worker_next(struct segsieve_worker *w, uint64_t *start, uint32_t *len)
 {
+    *start = w->core.segment << w->core.log2_segment;
     return core_next(&w->core, len);
 }
 
@@ -1182,9 +1181,9 @@ int segsieve_count(struct segsieve_worker *w, uint64_t first, uint64_t last, uin
         return PRIMES_OK;
     }
     int status = worker_begin(w, first, last);
-    uint64_t total = tiny_in(first, last);
+    uint64_t total = tiny_in(first, last), seg_start;
     uint32_t len;
-    while (status == PRIMES_OK && (status = worker_next(w, &len)) == PRIMES_OK && len)
+    while (status == PRIMES_OK && (status = worker_next(w, &seg_start, &len)) == PRIMES_OK && len)
         total += popcount_bytes(w->core.seg, (len + 7) & ~(uint32_t)7);
     if (status == PRIMES_OK)
         *count = total;
@@ -1262,11 +1261,8 @@ static int step_sieve(struct segsieve_worker *w, uint64_t first, uint64_t step, 
         }
     }
     uint32_t len;
-    for (;;) {
-        uint64_t seg_start = cr->segment << cr->log2_segment;
-        status = worker_next(w, &len);
-        if (status != PRIMES_OK || len == 0)
-            break;
+    uint64_t seg_start;
+    while ((status = worker_next(w, &seg_start, &len)) == PRIMES_OK && len) {
         const uint8_t *seg = cr->seg;
         uint64_t seg_end = seg_start + len;
         if (out) {
@@ -1335,11 +1331,8 @@ int segsieve_mask(struct segsieve_worker *w, uint64_t first, uint64_t step, size
             out[v - first] = 1;
     const struct core *cr = &w->core;
     uint32_t len;
-    for (;;) {
-        uint64_t seg_start = cr->segment << cr->log2_segment;
-        status = worker_next(w, &len);
-        if (status != PRIMES_OK || len == 0)
-            break;
+    uint64_t seg_start;
+    while ((status = worker_next(w, &seg_start, &len)) == PRIMES_OK && len) {
         /* value - first = base - first + 30 byte + R[bit]; base <= first */
         uint64_t shift = first - cr->base;
         for (uint32_t i = 0; i < len; i += 8) {
@@ -1381,36 +1374,24 @@ static inline __attribute__((always_inline)) int primes_out(struct segsieve_work
     }
     const struct core *cr = &w->core;
     uint32_t len;
-    for (;;) {
-        uint64_t seg_start = cr->segment << cr->log2_segment;
-        status = worker_next(w, &len);
-        if (status != PRIMES_OK || len == 0)
-            break;
+    uint64_t seg_start;
+    while ((status = worker_next(w, &seg_start, &len)) == PRIMES_OK && len) {
         uint64_t value = cr->base + 30 * seg_start;
         for (uint32_t i = 0; i < len; i += 8, value += 240) {
             uint64_t bits = load64(cr->seg + i);
-            if (capacity - n < 64) { /* near the end of the output: one at a time */
-                while (bits) {
-                    if (n == capacity) {
-                        *written = n;
-                        return SEGSIEVE_FULL;
-                    }
-                    uint64_t v = value + bit_value[ctz64(bits)];
-                    bits &= bits - 1;
-                    if (wide)
-                        out64[n++] = v;
-                    else
-                        out32[n++] = (uint32_t)v;
-                }
-                continue;
-            }
-            while (bits) {
+            /* near the end of the output, a word may hold more primes than fit */
+            int full = capacity - n < 64 && popcount_bytes(cr->seg + i, 8) > capacity - n;
+            while (bits && n < capacity) {
                 uint64_t v = value + bit_value[ctz64(bits)];
                 bits &= bits - 1;
                 if (wide)
                     out64[n++] = v;
                 else
                     out32[n++] = (uint32_t)v;
+            }
+            if (full) {
+                *written = n;
+                return SEGSIEVE_FULL;
             }
         }
     }
@@ -1446,13 +1427,9 @@ int segsieve_window(struct segsieve_worker *w, uint64_t first, uint64_t last, ui
     int status = worker_begin(w, first, last);
     const struct core *cr = &w->core;
     uint32_t len;
-    while (status == PRIMES_OK) {
-        uint64_t seg_start = cr->segment << cr->log2_segment;
-        status = worker_next(w, &len);
-        if (status != PRIMES_OK || len == 0)
-            break;
+    uint64_t seg_start;
+    while (status == PRIMES_OK && (status = worker_next(w, &seg_start, &len)) == PRIMES_OK && len)
         memcpy(bits + seg_start, cr->seg, len);
-    }
     return status;
 }
 

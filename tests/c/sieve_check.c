@@ -6,6 +6,7 @@
  *       tests/c/sieve_check.c -o build/sieve_check -pthread
  *   build/sieve_check            # quick tier: pi(x) up to 10^10, ~1-2 minutes on 2 cores
  *   build/sieve_check --slow     # also pi(10^11), pi(10^12), pi(2^k) up to 2^40
+ *   build/sieve_check --fast     # a subset, heights up to 2^53 (a few minutes)
  *
  * Add -DWITH_PRIMESIEVE ... -lprimesieve for a second opinion from
  * primesieve's library on random windows at every height, and
@@ -631,6 +632,14 @@ int main(int argc, char **argv)
 #endif
     check_small_context();
     check_cancel();
+    if (argc > 1 && strcmp(argv[1], "--fast") == 0) { /* a few minutes: low heights only */
+        struct segsieve_options small_segments = {.segment_bytes = 1 << 12};
+        check_properties(NULL, "defaults");
+        check_properties(&small_segments, "4 KiB segments");
+        check_against_test(NULL, "defaults", 200000, 0);
+        printf("%d checks, %d failures (%.1f s)\n", checks, failures, now() - t);
+        return failures != 0;
+    }
     struct segsieve_options tiny_segments = {.segment_bytes = 1 << 12};
     struct segsieve_options regenerate = {.store_primes = -1};
     struct segsieve_options store = {.store_primes = 1, .segment_bytes = 1 << 16, .presieve_max = 13};
