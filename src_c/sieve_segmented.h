@@ -19,13 +19,15 @@
  * range itself, since [0, 0) has no inclusive form.  A stepped range is
  * (first, step, n): n elements, n == 0 empty.
  *
- * Cost, for the planner (one core; see /work/notes/sieve.md for the table):
- * a piece [first, last] costs about c_prime x pi(sqrt(last)) to place the
- * sieving primes plus c_int x (last - first) to sieve, where c_int grows
- * slowly with the height and c_prime is a few ns.  A piece should therefore be
- * much wider than pi(sqrt(last)) x c_prime / c_int integers; near 2^64
- * (pi(sqrt) = 2 x 10^8) the per-element test is cheaper for any window
- * narrower than a few times 10^8.
+ * Cost, for the planner (one core, measured; table in src_c/README.md,
+ * "The segmented sieve"): a piece [first, last] costs
+ * about c_prime x pi(sqrt(last)) to make and place the sieving primes
+ * (c_prime ~ 6-12 ns) plus c_int(height) x (last - first) to sieve (0.2 ns
+ * per integer below 2^32, 0.5 at 2^40, 1.4 at 2^53, 6.5 near 2^63 for wide
+ * windows).  So a piece should be much wider than pi(sqrt(last)) x c_prime /
+ * c_int integers (the bench uses 500 pi(sqrt(last))), and near 2^64
+ * (pi(sqrt) = 2 x 10^8, 2.4 s) the per-element test (~70 ns a value today)
+ * is cheaper for any window narrower than about 4 x 10^7.
  */
 #ifndef PRIMES_SIEVE_SEGMENTED_H
 #define PRIMES_SIEVE_SEGMENTED_H
