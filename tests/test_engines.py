@@ -79,17 +79,19 @@ def expected():
         verdicts = np.zeros(unique.shape, dtype=bool)  # negatives: never prime
         nonneg = unique >= 0
         in_window = np.zeros(unique.shape, dtype=bool)
-        low = int(nonneg.min()) if len(nonneg) else 0
-        window_high = min(low + 10**7, 2**34)
-        if window_high > low:
-            window = segment_mask(low, window_high)
-            for i, v in enumerate(unique.tolist()):
-                if low <= v < window_high:
-                    verdicts[i] = window[v - low]
-                    in_window[i] = True
-        for i, v in enumerate(unique.tolist()):
-            if not in_window[i]:
-                verdicts[i] = primes.reference.is_prime(v)
+        if nonneg.any():
+            # A sieve over the values' dense start (at most 2^25 wide, below 2^34) ...
+            low = int(unique[nonneg].min())
+            near = nonneg & (unique < low + 2**25)
+            window_high = min(int(unique[near].max()) + 1, 2**34)
+            if window_high > low:
+                window = segment_mask(low, window_high)
+                in_window = near & (unique < window_high)
+                offsets = [v - low for v in unique[in_window].tolist()]  # exact, in Python ints
+                verdicts[in_window] = window[np.array(offsets, dtype=np.int64)]
+        # ... and the pure-Python reference for the scattered rest.
+        for i in np.flatnonzero(nonneg & ~in_window).tolist():
+            verdicts[i] = primes.reference.is_prime(int(unique[i]))
         answers[name] = verdicts[inverse.ravel()].reshape(values.shape)
     return answers
 
