@@ -38,9 +38,13 @@ from pathlib import Path
 from typing import Any, Callable, List
 
 import numpy as np
-import pytest
 
 from primes import reference
+
+try:
+    import pytest
+except ImportError:  # the smoke scripts run with plain Python on systems without pytest
+    pytest = None  # type: ignore[assignment]
 
 # --- parameters ------------------------------------------------------------------------------
 
@@ -217,7 +221,8 @@ EDGE_ARRAYS: List[Any] = []
 
 
 def _case(case_id: str, factory: Callable[[], Any], how: str = "reference") -> None:
-    EDGE_ARRAYS.append(pytest.param(factory, how, id=case_id))
+    # Without pytest (the smoke scripts), a plain (factory, how, id) tuple.
+    EDGE_ARRAYS.append(pytest.param(factory, how, id=case_id) if pytest else (factory, how, case_id))
 
 
 # Empty inputs.

@@ -188,7 +188,8 @@ test_wheel() {
   local inside=/tmp/${work##*/}
   cp "$dist/$wheel" "$work/"
   mkdir -p "$work/tests/scripts" "$work/elsewhere"
-  cp "$repo/tests/scripts/wheel_smoke.py" "$repo/tests/scripts/exhaustive32.py" "$work/tests/scripts/"
+  cp "$repo/tests/scripts/wheel_smoke.py" "$work/tests/scripts/"
+  cp "$repo/tests/support.py" "$work/tests/"  # the shared test helpers (the reference sieve)
   cp -r "$repo/tests/data" "$work/tests/"
   enter_system "$root"
 

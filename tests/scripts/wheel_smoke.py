@@ -8,7 +8,7 @@ the x86-64 wheel; arm64 Debian 12 under qemu-user for the aarch64 one) and
 runs this there, from another folder, with the chroot's own Python and NumPy.
 It needs only the installed ``primes``, NumPy and the files of ``tests/data``
 (no pytest, nothing to compile), and checks against those files or a NumPy
-sieve (``exhaustive32.py``'s), never against the library itself:
+sieve (``tests/support.py``'s ``segment_mask``), never against the library itself:
 
 - known counts: pi(10^k) for k <= 7 and pi(2^k) for k <= 24 as
   ``count(np.arange(x + 1))`` in every dtype that holds x, and the windows of
@@ -45,14 +45,13 @@ from primes import reference
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data"
-sys.path.insert(0, str(HERE))
-from exhaustive32 import base_primes, sieve_segment  # noqa: E402  (the sieve beside this file)
+sys.path.insert(0, str(HERE.parent))  # tests/, for the shared helpers
+from support import segment_mask  # noqa: E402  (the independent NumPy sieve)
 
 DTYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64")
 # The same dtypes in the other byte order: every one is converted before the C call.
 SWAPPED = tuple(np.dtype(name).newbyteorder().str for name in DTYPES if np.dtype(name).itemsize > 1)
 SMALL_LIMIT = 1 << 24  # the sieve below covers [0, SMALL_LIMIT)
-SIEVING_PRIMES = base_primes(1 << 16)  # enough for any window below 2^32
 
 
 def data(name):
@@ -69,7 +68,7 @@ def holds(dtype, *values):
 
 def sieve(low, high):
     """Primality of low..high-1 (0 <= low, high <= 2^32) by the independent NumPy sieve."""
-    return sieve_segment(low, high, SIEVING_PRIMES)
+    return segment_mask(low, high)
 
 
 def check_known_counts():
