@@ -17,11 +17,13 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The library's sources: every src_c/*.c but the include-templates.
-sources=()
-for file in src_c/*.c; do [[ $file == *.template.c ]] || sources+=("$file"); done
+# The library's sources, each with its own flags (the per-level kernel files
+# with their instruction sets): tools/c_sources.py, the list every build uses.
+# The target calls every engine under every CPU level cap and compares them.
+mapfile -t objects < <(python3 tools/c_sources.py objects clang "$work/obj" -g -O1 \
+  -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all)
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -Isrc_c "${sources[@]}" tests/fuzz/fuzz_primes.c -o "$work/fuzz_primes" -pthread
+  -Isrc_c "${objects[@]}" tests/fuzz/fuzz_primes.c -o "$work/fuzz_primes" -pthread
 mkdir -p "$work/corpus"
 echo "== fuzz: ${FUZZ_SECONDS:-60} s"
 status=0

@@ -6,8 +6,14 @@
 #     preloaded into Python (CPython itself is not instrumented); the Dask and
 #     notebook tests are left out here (they exercise the same C calls through
 #     other processes, and double the time);
+#     The suite runs at the best CPU level the machine has; a second run
+#     of the value tests caps it at the baseline, so both kernels run
+#     instrumented inside the library;
 #  2. ThreadSanitizer on a C driver that calls the library from many threads,
-#     and on the scheduler's unit test (tests/c/test_scheduler.c).
+#     under every CPU level cap, and on the scheduler's unit test
+#     (tests/c/test_scheduler.c);
+#  3. the kernel check (tests/c/kernel_check.c: each level's kernels against
+#     the baseline's, value by value) under ASan + UBSan.
 # Any report stops the run with a non-zero status (halt_on_error).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,16 +49,29 @@ ubsan_runtime=$(gcc -print-file-name=libubsan.so)
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     python -m pytest "$OLDPWD/tests" -p no:cacheprovider -q -m "not slow" \
       --ignore "$OLDPWD/tests/test_dask.py" --ignore "$OLDPWD/tests/test_notebook.py"
+  LD_PRELOAD="$asan_runtime $ubsan_runtime" PRIMES_CPU_LEVEL=baseline \
+  ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:abort_on_error=1:allocator_may_return_null=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    python -m pytest -p no:cacheprovider -q -m "not slow" "$OLDPWD/tests/test_known_values.py" \
+      "$OLDPWD/tests/test_vectors.py" "$OLDPWD/tests/test_edge_arrays.py" "$OLDPWD/tests/test_engines.py"
 )
 deactivate
 
 echo "== sanitizers: ThreadSanitizer concurrency driver"
-# The library's sources: every src_c/*.c but the include-templates.
-sources=()
-for file in src_c/*.c; do [[ $file == *.template.c ]] || sources+=("$file"); done
-gcc -g -O1 -fsanitize=thread -Isrc_c "${sources[@]}" tests/c/concurrency_driver.c \
+# The library's sources, each with its own flags (the per-level kernel files
+# with their instruction sets): tools/c_sources.py, the list every build uses.
+mapfile -t objects < <("$python" tools/c_sources.py objects gcc "$work/tsan-obj" -g -O1 -fsanitize=thread)
+gcc -g -O1 -fsanitize=thread -Isrc_c "${objects[@]}" tests/c/concurrency_driver.c \
   -o "$work/concurrency_driver" -pthread
 TSAN_OPTIONS=halt_on_error=1 "$work/concurrency_driver"
 gcc -g -O1 -fsanitize=thread -D_GNU_SOURCE -DPRIMES_FAULT_INJECTION -Isrc_c tests/c/test_scheduler.c \
   src_c/scheduler.c src_c/fault_injection.c -o "$work/test_scheduler" -pthread
 TSAN_OPTIONS=halt_on_error=1 "$work/test_scheduler"
+
+echo "== sanitizers: ASan + UBSan kernel check (each level's kernels against the baseline's)"
+mapfile -t objects < <("$python" tools/c_sources.py objects gcc "$work/asan-obj" -g -O1 -D_GNU_SOURCE \
+  -fsanitize=address,undefined -fno-sanitize-recover=all)
+gcc -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc_c "${objects[@]}" \
+  tests/c/kernel_check.c -o "$work/kernel_check" -pthread
+ASAN_OPTIONS=halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  "$work/kernel_check" quick "tests/data/spsp2_below_2^32.txt"

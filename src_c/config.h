@@ -74,4 +74,21 @@
  * its segment answers it. */
 #define COST_BUCKETED_NS_PER_ELEMENT 6.0
 
+
+/* ---- the AVX2 kernels (test_avx2.c) --------------------------------------- */
+
+/* Values per batch of the AVX2 u32 kernel: its survivor lists live on the
+ * stack (8 bytes per value). */
+#define AVX2_BATCH 1024
+/* Trial division: the odd primes 3 .. 31 on every odd value above 2^16 (the
+ * first AVX2_TRIAL_PRIMES_FIRST of the list), the rest, up to 137, on the
+ * survivors only, after they are packed into full vectors: a prime p costs
+ * 4 instructions per 8 values and saves about 1/p of a strong test (~100
+ * instructions per value), so it pays up to about p = 150 on packed vectors. */
+#define AVX2_TRIAL_PRIMES_FIRST 10
+#define AVX2_TRIAL_PRIMES 32
+/* Vectors of 8 strong tests run side by side, to hide the multiplier's
+ * latency (each step is a chain of three dependent products). */
+#define AVX2_GROUP 4
+
 #endif /* PRIMES_CONFIG_H */

@@ -36,6 +36,8 @@ static uint32_t detect(void)
         return 0;
     if (ecx & bit_SSE4_2)
         f |= CPU_SSE42;
+    if (ecx & bit_POPCNT)
+        f |= CPU_POPCNT;
     /* Leaf 1, ECX: bit 12 FMA, bit 27 OSXSAVE, bit 28 AVX. */
     int fma = (ecx >> 12) & 1u, osxsave = (ecx >> 27) & 1u, avx = (ecx >> 28) & 1u;
     uint64_t xcr = osxsave ? xcr0() : 0;
@@ -111,6 +113,7 @@ const char *cpu_feature_name(int bit)
     static const char *const names[CPU_FEATURE_COUNT] = {
         "sse4_2",  "avx",        "avx2",       "bmi2",       "fma",          "avx512f",
         "avx512vl", "avx512dq",  "avx512bw",   "avx512ifma", "avx512_vbmi2", "avx512_vpopcntdq",
+        "popcnt",
     };
     return bit >= 0 && bit < CPU_FEATURE_COUNT ? names[bit] : NULL;
 }

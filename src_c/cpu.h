@@ -10,8 +10,9 @@
  * state for AVX-512).  On other architectures nothing is detected and the
  * level is PRIMES_CPU_BASELINE.
  *
- * Nothing uses the level yet: the kernel dispatch (issue 9, step 2) will pick
- * a struct test_kernels from min(the caller's cap, cpu_best_level()).
+ * test_dispatch.c picks a call's struct test_kernels from min(the caller's
+ * cap, cpu_best_level()); a level's needs below are the instruction sets its
+ * files are compiled for (tools/c_sources.py).
  */
 #ifndef PRIMES_CPU_H
 #define PRIMES_CPU_H
@@ -31,10 +32,11 @@
 #define CPU_AVX512IFMA (UINT32_C(1) << 9)
 #define CPU_AVX512VBMI2 (UINT32_C(1) << 10)
 #define CPU_AVX512VPOPCNTDQ (UINT32_C(1) << 11)
-#define CPU_FEATURE_COUNT 12
+#define CPU_POPCNT (UINT32_C(1) << 12)
+#define CPU_FEATURE_COUNT 13
 
 /* What each level's kernels may use (primes.h, PRIMES_CPU_*). */
-#define CPU_LEVEL_AVX2_NEEDS (CPU_AVX | CPU_AVX2 | CPU_BMI2 | CPU_FMA)
+#define CPU_LEVEL_AVX2_NEEDS (CPU_AVX | CPU_AVX2 | CPU_BMI2 | CPU_FMA | CPU_POPCNT)
 #define CPU_LEVEL_AVX512_NEEDS \
     (CPU_LEVEL_AVX2_NEEDS | CPU_AVX512F | CPU_AVX512VL | CPU_AVX512DQ | CPU_AVX512BW | CPU_AVX512IFMA)
 

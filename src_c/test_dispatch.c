@@ -7,6 +7,8 @@
  * baseline, so nothing here executes an instruction the CPU may lack.  The
  * level used is the highest that the caller's cap allows, the CPU and the
  * operating system support (cpu.h, detected once) and this build has.
+ * Meson defines PRIMES_HAVE_<LEVEL> when it builds that level's files (on
+ * x86-64 only; tools/c_sources.py does the same for the other builds).
  */
 #include "cpu.h"
 #include "primes.h"
@@ -22,6 +24,12 @@ const struct test_kernels *test_kernels_for(int cap)
      * one (NULL entries). */
     static const struct test_kernels *const by_level[PRIMES_CPU_BEST + 1] = {
         [PRIMES_CPU_BASELINE] = &test_kernels_baseline,
+#if defined(PRIMES_HAVE_AVX2)
+        [PRIMES_CPU_AVX2] = &test_kernels_avx2,
+#endif
+#if defined(PRIMES_HAVE_AVX512)
+        [PRIMES_CPU_AVX512] = &test_kernels_avx512,
+#endif
     };
     int level = cpu_best_level();
     if (level > cap)

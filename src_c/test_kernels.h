@@ -42,6 +42,13 @@ classify_u32_fn classify_u32_baseline;
 classify_u64_fn classify_u64_baseline;
 extern const struct test_kernels test_kernels_baseline;
 
+/* test_avx2.c (x86-64, built when PRIMES_HAVE_AVX2): the u32 test eight
+ * values per vector; u64 arrays' values below 2^32 go to it, the others to
+ * the baseline. */
+classify_u32_fn classify_u32_avx2;
+classify_u64_fn classify_u64_avx2;
+extern const struct test_kernels test_kernels_avx2;
+
 /* test_dispatch.c: the kernels of the best level this build has and the CPU
  * and OS support, at most `cap` (a PRIMES_CPU_* level); NULL for an invalid
  * cap.  Detection (cpu.h) runs once per process; the choice is a table

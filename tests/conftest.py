@@ -16,9 +16,10 @@ reason, when the machine has less memory available than it needs.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
-from typing import List
+from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
 import pytest
@@ -103,7 +104,25 @@ def c_compiler() -> str:
     return compiler
 
 
+def _c_sources_tool():
+    """tools/c_sources.py, the list of the library's sources and their own flags."""
+    path = Path(__file__).parents[1] / "tools" / "c_sources.py"
+    spec = importlib.util.spec_from_file_location("c_sources", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
-def library_sources() -> List[Path]:
-    """The C library's source files: every ``src_c/*.c`` but the include-templates."""
-    return sorted(p for p in SRC_C.glob("*.c") if not p.name.endswith(".template.c"))
+def library_sources() -> List[Tuple[Path, List[str]]]:
+    """The C library's sources with each one's own flags (``tools/c_sources.py``): every
+    ``src_c/*.c`` but the include-templates, the per-level kernel files with their
+    instruction sets (x86-64 only)."""
+    return _c_sources_tool().sources()
+
+
+@pytest.fixture(scope="session")
+def compile_library() -> Callable[[str, Path, Sequence[str]], List[Path]]:
+    """``compile_library(compiler, outdir, flags)``: every library source compiled into
+    ``outdir`` with ``flags`` and its own flags; returns the object files."""
+    return _c_sources_tool().compile_objects

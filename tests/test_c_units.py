@@ -9,7 +9,12 @@ its checks and that none failed:
 - ``test_scheduler.c``: the scheduler's contract (``src_c/scheduler.h``), with
   the fault-injection wrappers to fail a thread start;
 - ``test_cpu.c``: CPU detection (``src_c/cpu.h``); the features it reports
-  are compared here with the flags of ``/proc/cpuinfo`` (Linux on x86-64).
+  are compared here with the flags of ``/proc/cpuinfo`` (Linux on x86-64);
+- ``kernel_check.c``: every CPU level's test kernels (``src_c/test_kernels.h``)
+  against the baseline's, value by value, on a sample here (every n < 2^22, the
+  base-2 strong pseudoprimes below 2^32, the ends of the range, random values,
+  every count 0 .. 70 at every alignment) and on every n < 2^32 in the slow
+  tier; a level the CPU lacks is skipped, with the reason.
 
 Skipped, with the reason, only when no C compiler is found (CI has gcc).
 """
@@ -30,7 +35,7 @@ C_TESTS = ROOT / "tests" / "c"
 
 #: The feature names cpu.c reports, as /proc/cpuinfo spells them.
 CPU_FLAGS = ("sse4_2", "avx", "avx2", "bmi2", "fma", "avx512f", "avx512vl", "avx512dq", "avx512bw",
-             "avx512ifma", "avx512_vbmi2", "avx512_vpopcntdq")
+             "avx512ifma", "avx512_vbmi2", "avx512_vpopcntdq", "popcnt")
 
 
 def build_and_run(compiler: str, tmp_path: Path, test: str, sources: List[str], flags: List[str]) -> str:
@@ -50,6 +55,49 @@ def checks_passed(output: str, name: str, at_least: int) -> None:
     assert match, output
     assert int(match.group(2)) == 0, output
     assert int(match.group(1)) >= at_least, output  # the checks really ran
+
+
+#: The kernels' sources (tools/c_sources.py gives each its own flags).
+KERNEL_SOURCES = ["cpu.c", "tables.c", "test_baseline.c", "test_dispatch.c", "test_avx2.c", "test_avx512.c"]
+
+
+def run_kernel_check(compiler: str, folder: Path, compile_library, *args: str, timeout: float) -> str:
+    objects = compile_library(compiler, folder / "obj", ["-std=c11", "-O2", "-D_GNU_SOURCE"], KERNEL_SOURCES)
+    exe = folder / "kernel_check"
+    subprocess.run([compiler, "-std=c11", "-O2", "-Wall", "-Wextra", "-D_GNU_SOURCE", f"-I{SRC}",
+                    str(C_TESTS / "kernel_check.c"), *map(str, objects), "-o", str(exe), "-pthread"], check=True)
+    done = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def kernel_check_quick(c_compiler, tmp_path_factory, compile_library) -> str:
+    spsp2 = ROOT / "tests" / "data" / "spsp2_below_2^32.txt"
+    return run_kernel_check(c_compiler, tmp_path_factory.mktemp("kernels"), compile_library, "quick", str(spsp2),
+                            timeout=300)
+
+
+def level_checked(output: str, level: str) -> None:
+    """Passes when ``level`` was checked; skips, with the program's reason, when it was not."""
+    skipped = re.search(rf"^level {level}: skipped \((.*)\)$", output, re.MULTILINE)
+    if skipped:
+        pytest.skip(f"{level} kernels not checked here: {skipped.group(1)}")
+    assert re.search(rf"^level {level}: checked$", output, re.MULTILINE), output
+
+
+@pytest.mark.parametrize("level", ["avx2", "avx512"])
+def test_kernels_match_the_baseline_on_a_sample(kernel_check_quick, level):
+    checks_passed(kernel_check_quick, "kernels", 100)
+    level_checked(kernel_check_quick, level)
+
+
+@pytest.mark.slow
+def test_kernels_match_the_baseline_on_every_32_bit_value(c_compiler, tmp_path, compile_library):
+    output = run_kernel_check(c_compiler, tmp_path, compile_library, "exhaustive", timeout=3600)
+    checks_passed(output, "kernels", 3)
+    if "level avx2: checked" not in output and "level avx512: checked" not in output:
+        pytest.skip("no level above the baseline is usable here: " + output.strip().splitlines()[-2])
 
 
 def test_planner_decisions(c_compiler, tmp_path):
@@ -79,6 +127,6 @@ def test_cpu_detection_matches_the_kernel(c_compiler, tmp_path):
     # as cpu.c's XGETBV check requires.
     expected = set(flags_line.split(":", 1)[1].split()) & set(CPU_FLAGS)
     assert detected == expected, output
-    avx2 = {"avx", "avx2", "bmi2", "fma"} <= expected
+    avx2 = {"avx", "avx2", "bmi2", "fma", "popcnt"} <= expected
     avx512 = avx2 and {"avx512f", "avx512vl", "avx512dq", "avx512bw", "avx512ifma"} <= expected
     assert level == (2 if avx512 else 1 if avx2 else 0), output

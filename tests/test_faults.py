@@ -67,13 +67,12 @@ CHILD = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def fault_library(tmp_path_factory, c_compiler, library_sources):
-    out = tmp_path_factory.mktemp("faults") / "libprimes_faults.so"
-    subprocess.run(
-        [c_compiler, "-O2", "-std=c11", "-D_GNU_SOURCE", "-shared", "-fPIC", "-fvisibility=hidden",
-         "-DPRIMES_FAULT_INJECTION", "-pthread", *map(str, library_sources), "-o", str(out)],
-        check=True,
-    )
+def fault_library(tmp_path_factory, c_compiler, compile_library):
+    folder = tmp_path_factory.mktemp("faults")
+    out = folder / "libprimes_faults.so"
+    objects = compile_library(c_compiler, folder / "obj", ["-O2", "-std=c11", "-D_GNU_SOURCE", "-fPIC",
+                                                           "-fvisibility=hidden", "-DPRIMES_FAULT_INJECTION"])
+    subprocess.run([c_compiler, "-shared", "-pthread", *map(str, objects), "-o", str(out)], check=True)
     return out
 
 

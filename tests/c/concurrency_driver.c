@@ -4,15 +4,17 @@
  * ThreadSanitizer (an uninstrumented Python would hide or confuse its
  * reports, so this driver links the C sources directly).
  *
- *   gcc -g -O1 -fsanitize=thread -Isrc_c SOURCES tests/c/concurrency_driver.c \
+ *   python3 tools/c_sources.py objects gcc build/tsan -g -O1 -fsanitize=thread
+ *   gcc -g -O1 -fsanitize=thread -Isrc_c build/tsan/*.o tests/c/concurrency_driver.c \
  *       -o build/concurrency_driver -pthread
  *   TSAN_OPTIONS=halt_on_error=1 build/concurrency_driver
  *
- * where SOURCES are the library's sources: every .c file of src_c but the
- * include-templates (*.template.c); .ci/sanitizers.sh does this.
+ * (tools/c_sources.py compiles every library source with its own flags);
+ * .ci/sanitizers.sh does this.
  *
  * Eight caller threads share read-only inputs; each makes calls with 1-4
- * library threads, every engine, counting and classifying, and one caller
+ * library threads, every engine and every CPU level cap (so every level's
+ * kernels), counting and classifying, and one caller
  * cancels calls from another thread.  Every result is compared with the
  * single-thread answer.  Exit status 0 when all agree.
  */
@@ -29,7 +31,8 @@
 
 static int64_t range_values[N];
 static uint64_t random_values[N];
-static uint64_t expected_range, expected_random;
+static uint32_t random_u32[N];
+static uint64_t expected_range, expected_random, expected_u32;
 static atomic_int failures;
 
 struct cancel_job {
@@ -51,11 +54,15 @@ static void *caller(void *arg)
     uint8_t *mask = malloc(N);
     for (int round = 0; round < ROUNDS; round++) {
         int threads = 1 + (id + round) % 4, method = (id + round) % 3;
+        int level = (id + 2 * round) % (PRIMES_CPU_BEST + 1); /* every CPU level cap */
         uint64_t count = 0;
-        if (primes_count_int64(range_values, N, threads, method, PRIMES_CPU_BEST, NULL, &count) != PRIMES_OK
+        if (primes_count_int64(range_values, N, threads, method, level, NULL, &count) != PRIMES_OK
             || count != expected_range)
             atomic_fetch_add(&failures, 1);
-        if (primes_is_prime_uint64(random_values, N, threads, method, PRIMES_CPU_BEST, NULL, mask) != PRIMES_OK)
+        if (primes_count_uint32(random_u32, N, threads, method, level, NULL, &count) != PRIMES_OK
+            || count != expected_u32)
+            atomic_fetch_add(&failures, 1);
+        if (primes_is_prime_uint64(random_values, N, threads, method, level, NULL, mask) != PRIMES_OK)
             atomic_fetch_add(&failures, 1);
         uint64_t sum = 0;
         for (size_t i = 0; i < N; i++)
@@ -86,9 +93,15 @@ int main(void)
         state ^= state >> 7;
         state ^= state << 17;
         random_values[i] = state;
+        random_u32[i] = (uint32_t)(state >> 16);
     }
-    if (primes_count_int64(range_values, N, 1, PRIMES_METHOD_TEST, PRIMES_CPU_BEST, NULL, &expected_range) != PRIMES_OK
-        || primes_count_uint64(random_values, N, 1, PRIMES_METHOD_TEST, PRIMES_CPU_BEST, NULL, &expected_random) != PRIMES_OK)
+    /* The expected answers from the portable kernels; the callers use every level. */
+    if (primes_count_int64(range_values, N, 1, PRIMES_METHOD_TEST, PRIMES_CPU_BASELINE, NULL, &expected_range)
+            != PRIMES_OK
+        || primes_count_uint64(random_values, N, 1, PRIMES_METHOD_TEST, PRIMES_CPU_BASELINE, NULL, &expected_random)
+            != PRIMES_OK
+        || primes_count_uint32(random_u32, N, 1, PRIMES_METHOD_TEST, PRIMES_CPU_BASELINE, NULL, &expected_u32)
+            != PRIMES_OK)
         return 2;
     if (expected_range != 17984) /* pi(199999) */
         return 3;

@@ -3,15 +3,19 @@
  * fuzz_primes.c -- libFuzzer target for the C entry points.
  *
  * Build and run (see tests/README.md; .ci/fuzz.sh does this):
+ *   python3 tools/c_sources.py objects clang build/fuzz-obj -g -O1 \
+ *         -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *         -Isrc_c SOURCES tests/fuzz/fuzz_primes.c -o build/fuzz_primes -pthread
+ *         -Isrc_c build/fuzz-obj/*.o tests/fuzz/fuzz_primes.c -o build/fuzz_primes -pthread
  *   build/fuzz_primes -max_total_time=60
- * where SOURCES are the library's sources: every .c file of src_c but the
- * include-templates (*.template.c).
+ * (tools/c_sources.py compiles every library source with its own flags: the
+ * per-level kernel files with their instruction sets.)
  *
- * The first input byte picks the element type, the thread count and the
- * engine; the rest is the array.  Every call must return PRIMES_OK, count and
- * is_prime must agree, all engines and thread counts must agree, and every
+ * The first input byte picks the element type and the thread count; the rest
+ * is the array, classified by every engine under every CPU level cap
+ * (baseline, avx2, avx512: the levels' kernels compared with each other).
+ * Every call must return PRIMES_OK, count and is_prime must agree, all
+ * engines, levels and thread counts must agree, and every
  * element must match an independent test written here (trial division below
  * 2^32, Miller-Rabin with the first twelve prime bases in plain 128-bit
  * arithmetic above).  Any difference aborts, which libFuzzer reports.
@@ -76,22 +80,23 @@ static uint64_t value_at(const uint8_t *data, size_t i, int kind)
     }
 }
 
-static int classify(int kind, const void *a, size_t n, int threads, int method, uint8_t *out, uint64_t *count)
+static int classify(int kind, const void *a, size_t n, int threads, int method, int level, uint8_t *out,
+                    uint64_t *count)
 {
     int status;
     switch (kind) {
     case 0:
-        status = primes_is_prime_int32(a, n, threads, method, PRIMES_CPU_BEST, NULL, out);
-        return status ? status : primes_count_int32(a, n, threads, method, PRIMES_CPU_BEST, NULL, count);
+        status = primes_is_prime_int32(a, n, threads, method, level, NULL, out);
+        return status ? status : primes_count_int32(a, n, threads, method, level, NULL, count);
     case 1:
-        status = primes_is_prime_uint32(a, n, threads, method, PRIMES_CPU_BEST, NULL, out);
-        return status ? status : primes_count_uint32(a, n, threads, method, PRIMES_CPU_BEST, NULL, count);
+        status = primes_is_prime_uint32(a, n, threads, method, level, NULL, out);
+        return status ? status : primes_count_uint32(a, n, threads, method, level, NULL, count);
     case 2:
-        status = primes_is_prime_int64(a, n, threads, method, PRIMES_CPU_BEST, NULL, out);
-        return status ? status : primes_count_int64(a, n, threads, method, PRIMES_CPU_BEST, NULL, count);
+        status = primes_is_prime_int64(a, n, threads, method, level, NULL, out);
+        return status ? status : primes_count_int64(a, n, threads, method, level, NULL, count);
     default:
-        status = primes_is_prime_uint64(a, n, threads, method, PRIMES_CPU_BEST, NULL, out);
-        return status ? status : primes_count_uint64(a, n, threads, method, PRIMES_CPU_BEST, NULL, count);
+        status = primes_is_prime_uint64(a, n, threads, method, level, NULL, out);
+        return status ? status : primes_count_uint64(a, n, threads, method, level, NULL, count);
     }
 }
 
@@ -115,16 +120,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(array + c * n * width, data + 1, n * width);
 
     uint64_t first_count = 0;
-    for (int method = 0; method < 3; method++) {
+    /* Every engine under every CPU level cap (a level the CPU lacks runs the
+     * best one below it), each compared with the first call. */
+    for (int run = 0; run < 3 * (PRIMES_CPU_BEST + 1); run++) {
+        int method = run % 3, level = run / 3;
         uint64_t count = 0;
-        if (classify(kind, array, total, threads, method, out, &count) != PRIMES_OK)
+        if (classify(kind, array, total, threads, method, level, out, &count) != PRIMES_OK)
             abort();
         uint64_t sum = 0;
         for (size_t i = 0; i < total; i++)
             sum += out[i];
         if (sum != count)
             abort();
-        if (method == 0) {
+        if (run == 0) {
             memcpy(first, out, total);
             first_count = count;
             for (size_t i = 0; i < n; i++)

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kernel_check.c -- every level's per-element test kernels against the
+ * baseline's, value by value (src_c/test_kernels.h).
+ *
+ *   python tools/c_sources.py objects cc OBJ -O2 -D_GNU_SOURCE && \
+ *   cc -Isrc_c tests/c/kernel_check.c OBJ/{cpu,tables,test_baseline,test_avx2,test_dispatch}.o ...
+ *   ./kernel_check quick tests/data/spsp2_below_2^32.txt      (tests/test_c_units.py does this)
+ *   ./kernel_check exhaustive                                  (every n < 2^32: the slow tier)
+ *
+ * For each level above the baseline that this build has and the CPU
+ * supports (test_kernels_for(level) returns that level's kernels), it prints
+ * "level <name>: checked" and compares classify_u32 and classify_u64 with the
+ * baseline's on:
+ *   quick:      every n < 2^22 (and pi(2^22) = 295947 from both), the base-2
+ *               strong pseudoprimes below 2^32 of the file given, the 2^16
+ *               values at each end of [2^16, 2^32) and around 2^31, products of
+ *               two primes near 2^16, 2^20 random values (a fixed xorshift
+ *               seed), every count 0 .. 70 at every alignment, and u64 arrays
+ *               mixing values below and above 2^32;
+ *   exhaustive: every n < 2^32 (and pi(2^32) = 203280221 from both).
+ * A level the CPU or build lacks prints "level <name>: skipped (...)".  Last
+ * line "kernels: N checks, F failed"; exit status 0 when none failed.
+ */
+#include "check.h"
+#include "cpu.h"
+#include "primes.h"
+#include "test_kernels.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK 65536
+static uint32_t v32[BLOCK + 16];
+static uint64_t v64[BLOCK + 16];
+static uint8_t want[BLOCK + 16], got[BLOCK + 16];
+
+static const struct test_kernels *kernels; /* the level under check */
+static size_t mismatches_shown;             /* at most 20 in all */
+static uint64_t primes_base, primes_level;  /* primes seen by each, this run */
+
+static uint64_t xorshift(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
+}
+
+/* v32[0 .. count) through both u32 kernels, and as u64 through both u64 kernels. */
+static void compare32(size_t count, const char *what)
+{
+    size_t bad = 0;
+    classify_u32_baseline(v32, count, want);
+    kernels->classify_u32(v32, count, got);
+    for (size_t k = 0; k < count; k++) {
+        primes_base += want[k];
+        primes_level += got[k];
+        if (want[k] != got[k] && bad++ < 5 && mismatches_shown++ < 20)
+            printf("mismatch u32 (%s): n = %u: baseline %d, %s %d\n", what, v32[k], want[k], kernels->name, got[k]);
+    }
+    for (size_t k = 0; k < count; k++)
+        v64[k] = v32[k];
+    kernels->classify_u64(v64, count, got);
+    for (size_t k = 0; k < count; k++)
+        if (want[k] != got[k] && bad++ < 5 && mismatches_shown++ < 20)
+            printf("mismatch u64 (%s): n = %u: baseline %d, %s %d\n", what, v32[k], want[k], kernels->name, got[k]);
+    CHECK(bad == 0);
+}
+
+static void compare64(size_t count, const char *what)
+{
+    size_t bad = 0;
+    classify_u64_baseline(v64, count, want);
+    kernels->classify_u64(v64, count, got);
+    for (size_t k = 0; k < count; k++)
+        if (want[k] != got[k] && bad++ < 5 && mismatches_shown++ < 20)
+            printf("mismatch u64 (%s): n = %llu: baseline %d, %s %d\n", what, (unsigned long long)v64[k], want[k],
+                   kernels->name, got[k]);
+    CHECK(bad == 0);
+}
+
+/* Values from..from + count - 1 (wrapping below 2^32), in blocks. */
+static void compare_range(uint64_t from, uint64_t count, const char *what)
+{
+    for (uint64_t done = 0; done < count; done += BLOCK) {
+        size_t m = count - done < BLOCK ? (size_t)(count - done) : BLOCK;
+        for (size_t k = 0; k < m; k++)
+            v32[k] = (uint32_t)(from + done + k);
+        compare32(m, what);
+    }
+}
+
+static int load_spsp2(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("cannot read %s\n", path);
+        return 0;
+    }
+    size_t m = 0, total = 0;
+    unsigned long x;
+    while (fscanf(f, "%lu", &x) == 1) {
+        v32[m++] = (uint32_t)x;
+        total++;
+        if (m == BLOCK) {
+            compare32(m, "spsp2");
+            m = 0;
+        }
+    }
+    fclose(f);
+    compare32(m, "spsp2");
+    CHECK(total == 2314); /* the base-2 strong pseudoprimes below 2^32 */
+    /* Each one is composite: no kernel may call it prime. */
+    return (int)total;
+}
+
+static void quick(const char *spsp2_path)
+{
+    primes_base = primes_level = 0;
+    compare_range(0, UINT64_C(1) << 22, "n < 2^22");
+    CHECK(primes_base == 295947 && primes_level == 295947); /* pi(2^22) */
+    if (spsp2_path) {
+        primes_base = primes_level = 0;
+        load_spsp2(spsp2_path);
+        CHECK(primes_base == 0 && primes_level == 0);
+    }
+    compare_range(65536 - 4096, 65536 + 4096, "around 2^16");
+    compare_range((UINT64_C(1) << 31) - 65536, 131072, "around 2^31");
+    compare_range((UINT64_C(1) << 32) - 65536, 65536, "below 2^32");
+    /* Products of two primes near 2^16 (hard composites, squares included). */
+    size_t m = 0;
+    for (uint32_t p = 65521; p > 64000; p -= 2)
+        for (uint32_t q = p; q > 64000 && m < BLOCK; q -= 58)
+            v32[m++] = p * q;
+    compare32(m, "products near 2^32");
+    /* Random values, then random odd values with no small factor-heavy bias. */
+    uint64_t state = UINT64_C(0x9E3779B97F4A7C15);
+    for (int round = 0; round < 16; round++) {
+        for (size_t k = 0; k < BLOCK; k++)
+            v32[k] = (uint32_t)xorshift(&state);
+        compare32(BLOCK, "random");
+    }
+    /* Every count 0 .. 70 at every alignment of the first element. */
+    for (size_t k = 0; k < 80; k++)
+        v32[k] = (uint32_t)xorshift(&state) | 1u;
+    for (size_t offset = 0; offset < 8; offset++) {
+        for (size_t count = 0; count <= 70; count++) {
+            memset(got, 7, count + 8);
+            classify_u32_baseline(v32 + offset, count, want);
+            kernels->classify_u32(v32 + offset, count, got);
+            CHECK(memcmp(want, got, count) == 0 && got[count] == 7);
+        }
+    }
+    /* u64 arrays mixing values below and above 2^32 (and all above). */
+    for (int round = 0; round < 4; round++) {
+        for (size_t k = 0; k < BLOCK; k++) {
+            uint64_t x = xorshift(&state);
+            v64[k] = (x & 3u) == 0 ? x >> 32 : (x & 3u) == 1 ? x | 1u : x >> (x & 63u);
+        }
+        compare64(BLOCK, "mixed u64");
+    }
+    for (size_t k = 0; k < BLOCK; k++)
+        v64[k] = UINT64_MAX - 2 * k;
+    compare64(BLOCK, "below 2^64");
+}
+
+static void exhaustive(void)
+{
+    primes_base = primes_level = 0;
+    compare_range(0, UINT64_C(1) << 32, "every n < 2^32");
+    printf("pi(2^32): baseline %llu, %s %llu\n", (unsigned long long)primes_base, kernels->name,
+           (unsigned long long)primes_level);
+    CHECK(primes_base == 203280221 && primes_level == 203280221);
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "quick";
+    CHECK(test_kernels_for(PRIMES_CPU_BASELINE) == &test_kernels_baseline);
+    CHECK(test_kernels_for(-1) == NULL && test_kernels_for(PRIMES_CPU_BEST + 1) == NULL);
+    static const char *const names[] = {"baseline", "avx2", "avx512"};
+    for (int level = PRIMES_CPU_BASELINE + 1; level <= PRIMES_CPU_BEST; level++) {
+        kernels = test_kernels_for(level);
+        CHECK(kernels != NULL && kernels->level <= level);
+        if (kernels == NULL || kernels->level != level) {
+            printf("level %s: skipped (%s)\n", names[level],
+                   cpu_best_level() < level ? "the CPU or the OS does not support it" : "not in this build");
+            continue;
+        }
+        if (strcmp(mode, "exhaustive") == 0)
+            exhaustive();
+        else
+            quick(argc > 2 ? argv[2] : NULL);
+        printf("level %s: checked\n", kernels->name);
+    }
+    return check_report("kernels");
+}
