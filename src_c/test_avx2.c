@@ -20,7 +20,8 @@
  *      and odd lanes separately), AVX2_GROUP vectors side by side: square,
  *      and double where the exponent bit is 1, as the baseline does;
  *   4. a value that passes is prime unless it is one of the base-2 strong
- *      pseudoprimes below 2^32 (tables.c, binary search).
+ *      pseudoprimes below 2^32 (tables.c; a binary search in each lane, a
+ *      gather per step).
  *
  * classify_u64_avx2 sends batches whose values are all below 2^32 to the u32
  * kernel, batches with none to the baseline's Baillie-PSW (AVX2 has no
@@ -46,10 +47,26 @@ enum { VEC = 8, BATCH = AVX2_BATCH, GROUP = AVX2_GROUP };
 enum { SLACK = VEC * GROUP };
 _Static_assert(GROUP == 4, "the tail of classify_batch_u32 handles 1 to 3 vectors");
 
-/* The odd primes of the trial division, in the order they are tried. */
-static const uint32_t trial_primes[AVX2_TRIAL_PRIMES] = {
-    3,  5,  7,  11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47,  53,  59,
-    61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137,
+/* The trial division by the odd primes p = 3, 5, 7, ..., 131, 137 (in this
+ * order): p^-1 mod 2^32 and floor((2^32 - 1) / p), for the test "n p^-1 mod
+ * 2^32 <= floor((2^32 - 1) / p)".  Made by: inverse = pow(p, -1, 2**32),
+ * limit = (2**32 - 1) // p; the kernel check (tests/c/kernel_check.c) fails
+ * if any is wrong. */
+static const uint32_t trial_inverse[AVX2_TRIAL_PRIMES] = {
+    0xaaaaaaabu, 0xcccccccdu, 0xb6db6db7u, 0xba2e8ba3u, 0xc4ec4ec5u, 0xf0f0f0f1u,
+    0x286bca1bu, 0xe9bd37a7u, 0x4f72c235u, 0xbdef7bdfu, 0x914c1badu, 0xc18f9c19u,
+    0x2fa0be83u, 0x677d46cfu, 0x8c13521du, 0xa08ad8f3u, 0xc10c9715u, 0x07a44c6bu,
+    0xe327a977u, 0xc7e3f1f9u, 0x613716afu, 0x2b2e43dbu, 0xfa3f47e9u, 0x5f02a3a1u,
+    0x7c32b16du, 0xd3431b57u, 0x8d28ac43u, 0xda6c0965u, 0x0fdbc091u, 0xefdfbf7fu,
+    0xc9484e2bu, 0x077975b9u,
+};
+static const uint32_t trial_limit[AVX2_TRIAL_PRIMES] = {
+    0x55555555u, 0x33333333u, 0x24924924u, 0x1745d174u, 0x13b13b13u, 0x0f0f0f0fu,
+    0x0d79435eu, 0x0b21642cu, 0x08d3dcb0u, 0x08421084u, 0x06eb3e45u, 0x063e7063u,
+    0x05f417d0u, 0x0572620au, 0x04d4873eu, 0x0456c797u, 0x04325c53u, 0x03d22635u,
+    0x039b0ad1u, 0x0381c0e0u, 0x033d91d2u, 0x03159721u, 0x02e05c0bu, 0x02a3a0fdu,
+    0x0288df0cu, 0x027c4597u, 0x02647c69u, 0x02593f69u, 0x0243f6f0u, 0x02040810u,
+    0x01f44659u, 0x01de5d6eu,
 };
 
 /* Entry m lists, 4 bits each from the lowest, the lanes whose bit is set in
@@ -120,14 +137,13 @@ static inline __m256i ge_epu32(__m256i a, __m256i b)
     return _mm256_cmpeq_epi32(_mm256_max_epu32(a, b), a);
 }
 
-/* The lanes of x with a factor among trial_primes[first .. last). */
+/* The lanes of x with a factor among the trial primes first .. last - 1. */
 static inline __m256i has_factor(__m256i x, int first, int last)
 {
     __m256i found = _mm256_setzero_si256();
-    for (int k = first; k < last; k++) {
-        uint32_t p = trial_primes[k];
-        __m256i q = _mm256_mullo_epi32(x, _mm256_set1_epi32((int)mont32_inverse(p)));
-        __m256i lim = _mm256_set1_epi32((int)(UINT32_MAX / p));
+    _Pragma("GCC unroll 32") for (int k = first; k < last; k++) {
+        __m256i q = _mm256_mullo_epi32(x, _mm256_set1_epi32((int)trial_inverse[k]));
+        __m256i lim = _mm256_set1_epi32((int)trial_limit[k]);
         found = _mm256_or_si256(found, _mm256_cmpeq_epi32(_mm256_max_epu32(q, lim), lim));
     }
     return found;
@@ -243,7 +259,7 @@ static inline __attribute__((always_inline)) void sprp2_vectors(const uint32_t *
     struct mont8 m[GROUP];
     __m256i x[GROUP], bits[GROUP];
     __m256i any = _mm256_setzero_si256(), s_max = _mm256_setzero_si256();
-    for (int g = 0; g < G; g++) {
+    _Pragma("GCC unroll 4") for (int g = 0; g < G; g++) {
         mont8_setup(&m[g], _mm256_loadu_si256((const __m256i *)(const void *)(n + VEC * g)));
         any = _mm256_or_si256(any, m[g].d);
         s_max = _mm256_max_epu32(s_max, m[g].s);
@@ -256,10 +272,10 @@ static inline __attribute__((always_inline)) void sprp2_vectors(const uint32_t *
     or4 = _mm_or_si128(or4, _mm_shuffle_epi32(or4, 0xB1));
     int top = 31 - __builtin_clz((unsigned)_mm_cvtsi128_si32(or4));
     __m128i align = _mm_cvtsi32_si128(31 - top);
-    for (int g = 0; g < G; g++)
+    _Pragma("GCC unroll 4") for (int g = 0; g < G; g++)
         bits[g] = _mm256_sll_epi32(m[g].d, align); /* the top bit at bit 31 */
     for (int step = top; step >= 0; step--) {
-        for (int g = 0; g < G; g++) {
+        _Pragma("GCC unroll 4") for (int g = 0; g < G; g++) {
             __m256i y = mont8_square(&m[g], x[g]);
             __m256i doubling = _mm256_and_si256(y, _mm256_srai_epi32(bits[g], 31)); /* y or 0 */
             x[g] = add_mod8(&m[g], y, doubling);
@@ -271,11 +287,11 @@ static inline __attribute__((always_inline)) void sprp2_vectors(const uint32_t *
     s4 = _mm_max_epu32(s4, _mm_shuffle_epi32(s4, 0x4E));
     s4 = _mm_max_epu32(s4, _mm_shuffle_epi32(s4, 0xB1));
     int squares = _mm_cvtsi128_si32(s4) - 1;
-    for (int g = 0; g < G; g++)
+    _Pragma("GCC unroll 4") for (int g = 0; g < G; g++)
         pass[g] = _mm256_or_si256(_mm256_cmpeq_epi32(x[g], m[g].one), _mm256_cmpeq_epi32(x[g], m[g].minus_one));
     for (int i = 1; i <= squares; i++) {
         __m256i step = _mm256_set1_epi32(i);
-        for (int g = 0; g < G; g++) {
+        _Pragma("GCC unroll 4") for (int g = 0; g < G; g++) {
             x[g] = mont8_square(&m[g], x[g]);
             __m256i hit = _mm256_and_si256(_mm256_cmpeq_epi32(x[g], m[g].minus_one), _mm256_cmpgt_epi32(m[g].s, step));
             pass[g] = _mm256_or_si256(pass[g], hit);
@@ -283,33 +299,43 @@ static inline __attribute__((always_inline)) void sprp2_vectors(const uint32_t *
     }
 }
 
-/* Branch-free binary search in the sorted table of the base-2 strong
- * pseudoprimes below 2^32. */
-static inline int is_spsp2(uint32_t n)
+/* The lanes of n that are base-2 strong pseudoprimes below 2^32: a
+ * branch-free binary search of the sorted table (tables.c) in each lane, the
+ * same halving steps in all of them, one gather per step. */
+static inline __m256i is_spsp2(__m256i n)
 {
-    const uint32_t *base = spsp2_below_2_32;
-    size_t len = SPSP2_COUNT;
-    while (len > 1) {
-        size_t half = len / 2;
-        base = base[half - 1] < n ? base + half : base;
+    const int *table = (const int *)(const void *)spsp2_below_2_32;
+    __m256i flip = _mm256_set1_epi32(INT32_MIN); /* unsigned order as signed */
+    __m256i n_flipped = _mm256_xor_si256(n, flip);
+    __m256i base = _mm256_setzero_si256();
+    for (int len = SPSP2_COUNT; len > 1;) {
+        int half = len / 2;
+        __m256i probe = _mm256_i32gather_epi32(table + half - 1, base, 4);
+        __m256i less = _mm256_cmpgt_epi32(n_flipped, _mm256_xor_si256(probe, flip));
+        base = _mm256_add_epi32(base, _mm256_and_si256(less, _mm256_set1_epi32(half)));
         len -= half;
     }
-    return *base == n;
+    return _mm256_cmpeq_epi32(_mm256_i32gather_epi32(table, base, 4), n);
 }
 
-/* Steps 3 and 4 on the G vectors of candidates at cand (positions at). */
+/* Steps 3 and 4 on the G vectors of candidates at cand (positions at; the
+ * lanes from `valid` on are padding). */
 static inline __attribute__((always_inline)) void finish_group(const uint32_t *cand, const uint32_t *at,
                                                                size_t valid, int G, uint8_t *res)
 {
     __m256i pass[GROUP];
     sprp2_vectors(cand, G, pass);
-    for (int g = 0; g < G; g++) {
+    _Pragma("GCC unroll 4") for (int g = 0; g < G; g++) {
         unsigned mask = lane_mask(pass[g]);
+        if (mask == 0)
+            continue;
+        __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(cand + VEC * g));
+        mask &= ~lane_mask(is_spsp2(x));
         while (mask) {
             size_t k = (size_t)VEC * (size_t)g + (size_t)__builtin_ctz(mask);
             mask &= mask - 1;
             if (k < valid)
-                res[at[k]] = (uint8_t)!is_spsp2(cand[k]);
+                res[at[k]] = 1;
         }
     }
 }
