@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
 """Every 32-bit integer, as uint32 and as int32, against an independent sieve.
 
-Slow (about 1-2 minutes on 2 cores); tests/scripts/exhaustive32.py holds the
+Each value is classified by the sieve (method auto on these consecutive values)
+and by the per-element test kernels of the CPU level in use (method test;
+.ci/run runs this under each level the machine supports with PRIMES_CPU_LEVEL).
+Slow (about 2 minutes on 2 cores); tests/scripts/exhaustive32.py holds the
 check and runs it stand-alone with progress and timing.
 """
 
@@ -23,5 +26,6 @@ def test_every_32_bit_integer():
     spec.loader.exec_module(module)
     result = module.run()
     print(result)
+    assert result["methods"] == ["auto", "test"]
     assert result["uint32_total"] == 203_280_221  # pi(2^32)
     assert result["int32_total"] == 105_097_565  # pi(2^31 - 1)
