@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Targets E1-E4 (issue 9): ``python bench/run.py`` calls :func:`targets`; this file also runs alone.
+
+    python bench/targets_engine.py [--repeats 7] [--out bench/results]
+
+The per-element test per core (threads=1), against FLINT's ``n_is_prime``
+(the best scalar test), under each CPU level this machine runs
+(``PRIMES_CPU_LEVEL`` = baseline, avx2, avx512 as supported):
+
+- E1: 10^6 random values in [0, 2^32) (uint32);
+- E2: 10^6 random uint64;
+- E3: the 10^5 primes just below 2^32 (uint32);
+- E4: the 3x10^4 primes just below 2^64 (uint64).
+
+``primes.count(a, threads=1, method="test")`` is timed (the kernels of the level;
+the median of the rounds, each level and FLINT timed in the same run, in CPU
+time of the process: both run on one core, and on a shared machine wall time
+also counts the time other processes hold it); the
+``auto`` method's time is noted too (on E3 the planner may sieve instead).  FLINT
+runs in a small C harness (``bench/flint/flint_is_prime.c``), compiled here against
+the FLINT 3 library that python-flint's wheel bundles (``python_flint.libs``), else
+the system's ``libflint`` (Debian's libflint-dev: FLINT 2.9, the same
+``int n_is_prime(ulong)``); with neither, the E targets are reported as not
+measured, with a note.  Every count must agree with FLINT's (and E3, E4 are all
+primes).  Alone, this file also writes ``<machine>-engine.md`` into ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import importlib.util
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+
+import primes
+from harness import format_ratio, format_seconds
+from report import Target
+
+BENCH_DIR = Path(__file__).resolve().parent
+HARNESS = BENCH_DIR / "flint" / "flint_is_prime.c"
+SEED = 9
+#: What each E target requires at the best level the machine has; E1 also at avx2.
+REQUIRED = {"E1": 10.0, "E2": 5.0, "E3": 10.0, "E4": 3.0}
+E1_AVX2 = 3.0
+
+
+def primes_below(top: int, how_many: int, dtype: str) -> np.ndarray:
+    """The ``how_many`` largest primes below ``top``, from windows classified by primes.is_prime."""
+    found: List[np.ndarray] = []
+    total, high = 0, top
+    while total < how_many:
+        low = high - 2_000_000
+        window = np.arange(low, high, dtype=np.uint64)
+        chunk = window[primes.is_prime(window)]
+        found.insert(0, chunk)
+        total += chunk.size
+        high = low
+    return np.concatenate(found)[-how_many:].astype(dtype)
+
+
+def inputs() -> List[Tuple[str, str, np.ndarray]]:
+    rng = np.random.default_rng(SEED)
+    return [
+        ("E1", "10^6 random in [0, 2^32), uint32", rng.integers(0, 2**32, 10**6, dtype=np.uint32)),
+        ("E2", "10^6 random uint64", rng.integers(0, 2**64, 10**6, dtype=np.uint64, endpoint=False)),
+        ("E3", "10^5 primes just below 2^32, uint32", primes_below(2**32, 10**5, "uint32")),
+        ("E4", "3x10^4 primes just below 2^64, uint64", primes_below(2**64, 3 * 10**4, "uint64")),
+    ]
+
+
+def find_flint() -> Tuple[Optional[List[str]], str]:
+    """Link arguments for a libflint, and what it is (or why there is none)."""
+    spec = importlib.util.find_spec("flint")
+    if spec is not None and spec.submodule_search_locations:
+        site = Path(list(spec.submodule_search_locations)[0]).parent
+        for folder in (site / "python_flint.libs", site / "flint"):
+            libraries = sorted(glob.glob(str(folder / "libflint*.so*")))
+            if libraries:
+                lib = Path(libraries[0])
+                return [f"-L{lib.parent}", f"-l:{lib.name}", f"-Wl,-rpath,{lib.parent}"], f"python-flint's bundled {lib.name}"
+    for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/usr/local/lib"):
+        if glob.glob(f"{folder}/libflint.so*"):
+            return ["-lflint"], f"the system's libflint ({folder})"
+    return None, "no libflint found (pip install python-flint, or Debian's libflint-dev)"
+
+
+class Flint:
+    """The compiled harness: ``seconds(values, repeats)`` -> (best seconds, primes, version)."""
+
+    def __init__(self, build_dir: Path, link: List[str]) -> None:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        self.exe = build_dir / "flint_is_prime"
+        compiler = os.environ.get("CC", "cc")
+        subprocess.run([compiler, "-O2", str(HARNESS), "-o", str(self.exe), *link], check=True)
+
+    def run(self, values: np.ndarray, repeats: int) -> Tuple[float, int, str]:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "values.u64"
+            values.astype(np.uint64).tofile(path)
+            out = subprocess.run([str(self.exe), str(path), str(repeats)], capture_output=True, text=True,
+                                 check=True).stdout.split()
+        return float(out[5]), int(out[3]), out[1]
+
+
+def time_ours(values: np.ndarray, method: str, repeats: int) -> Tuple[float, int]:
+    count = int(primes.count(values, threads=1, method=method))  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()  # threads=1: one core's work (the call may run on a helper thread)
+        primes.count(values, threads=1, method=method)
+        times.append(time.process_time() - start)
+    return statistics.median(times), count
+
+
+def levels_here() -> List[str]:
+    return list(primes.show_config(mode="dicts")["cpu"]["levels_built"])
+
+
+def measure(repeats: int, build_dir: Path) -> Tuple[List[Target], List[str], List[List[str]], str]:
+    """Targets, problems, table rows (input, level, ns/element, ratio, auto) and the FLINT note."""
+    link, flint_note = find_flint()
+    problems: List[str] = []
+    targets: List[Target] = []
+    rows: List[List[str]] = []
+    levels = levels_here()
+    if link is None:
+        for name in REQUIRED:
+            targets.append(Target(name, "vs FLINT n_is_prime per core", "-", f">= {REQUIRED[name]:g}x", None, flint_note))
+        return targets, problems, rows, flint_note
+    try:
+        flint = Flint(build_dir, link)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        note = f"the FLINT harness did not build against {flint_note}: {exc}"
+        for name in REQUIRED:
+            targets.append(Target(name, "vs FLINT n_is_prime per core", "-", f">= {REQUIRED[name]:g}x", None, note))
+        return targets, problems, rows, note
+    saved = os.environ.get("PRIMES_CPU_LEVEL")
+    try:
+        for name, label, values in inputs():
+            flint_seconds, flint_count, version = flint.run(values, repeats)
+            flint_note = f"FLINT {version} ({flint_note})"
+            if name in ("E3", "E4") and flint_count != values.size:
+                problems.append(f"{name}: FLINT counts {flint_count} primes among {values.size} primes")
+            per_level: Dict[str, float] = {}
+            for level in levels:
+                os.environ["PRIMES_CPU_LEVEL"] = level
+                seconds, count = time_ours(values, "test", repeats)
+                auto_seconds, auto_count = time_ours(values, "auto", repeats)
+                if count != flint_count or auto_count != flint_count:
+                    problems.append(f"{name} at {level}: primes.count gives {count} (test), {auto_count} (auto); "
+                                    f"FLINT {flint_count}")
+                per_level[level] = seconds
+                ratio = flint_seconds / seconds
+                rows.append([f"{name} {label}", level, f"{seconds / values.size * 1e9:.2f}",
+                             f"{flint_seconds / values.size * 1e9:.2f}", format_ratio(ratio),
+                             f"{auto_seconds / values.size * 1e9:.2f}"])
+                detail = (f"primes (threads=1, method test, {level}): {format_seconds(seconds)} = "
+                          f"{seconds / values.size * 1e9:.2f} ns/element; FLINT n_is_prime: "
+                          f"{flint_seconds / values.size * 1e9:.2f} ns/element; method auto "
+                          f"{auto_seconds / values.size * 1e9:.2f} ns/element")
+                what = f"{label}, {level}, per core, vs FLINT n_is_prime"
+                if name == "E1" and level == "avx2":
+                    targets.append(Target("E1", what, format_ratio(ratio), f">= {E1_AVX2:g}x", ratio >= E1_AVX2, detail))
+                if level == levels[-1]:  # the best level here: the issue's target
+                    targets.append(Target(name, what + " (best level here)", format_ratio(ratio),
+                                          f">= {REQUIRED[name]:g}x", ratio >= REQUIRED[name], detail))
+                elif not (name == "E1" and level == "avx2"):
+                    targets.append(Target(name, what, format_ratio(ratio), "reported", None, detail))
+    finally:
+        if saved is None:
+            os.environ.pop("PRIMES_CPU_LEVEL", None)
+        else:
+            os.environ["PRIMES_CPU_LEVEL"] = saved
+    return targets, problems, rows, flint_note
+
+
+def targets(repeats: int, build_dir: Path = BENCH_DIR / "build") -> Tuple[List[Target], List[str]]:
+    """Every E target measured in this run, and the problems found (for bench/run.py)."""
+    found, problems, _, _ = measure(repeats, build_dir)
+    return found, problems
+
+
+def write_markdown(path: Path, rows: List[List[str]], found: List[Target], flint_note: str, repeats: int) -> None:
+    sys.path.insert(0, str(BENCH_DIR))
+    import machine
+    import report
+
+    info = machine.describe()
+    lines = [f"# Per-element test per CPU level: {machine.machine_slug()}", ""]
+    lines += [f"Command: `python bench/targets_engine.py --repeats {repeats}` — "
+              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; CPU: {info['CPU model']}; "
+              f"anchor: {flint_note}. threads=1; CPU time of the process, median of {repeats} calls "
+              f"(FLINT: the best of {repeats}); ns per element.", ""]
+    lines += report.markdown_table(["input", "level", "primes (test)", "FLINT", "FLINT / primes", "primes (auto)"],
+                                   rows, align="llrrrr")
+    lines += ["", "## Targets", ""] + report.targets_table(found)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=BENCH_DIR / "results")
+    parser.add_argument("--build-dir", type=Path, default=BENCH_DIR / "build")
+    args = parser.parse_args()
+    found, problems, rows, note = measure(args.repeats, args.build_dir)
+    for row in rows:
+        print("  ".join(row))
+    for target in found:
+        print(f"{target.name} {target.what}: {target.measured} (required {target.required}: {target.verdict}); "
+              f"{target.detail}")
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    if rows:
+        import machine
+
+        out = args.out / f"{machine.machine_slug()}-engine.md"
+        args.out.mkdir(parents=True, exist_ok=True)
+        write_markdown(out, rows, found, note, args.repeats)
+        print(f"wrote {out}")
+    raise SystemExit(1 if problems else 0)
