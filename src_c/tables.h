@@ -22,4 +22,10 @@ extern const uint8_t presieve_pattern[PRESIEVE_PERIOD];
 /* The odd composites below 2^32 that pass the strong test to base 2, sorted. */
 extern const uint32_t spsp2_below_2_32[SPSP2_COUNT];
 
+#define SPSP2_FILTER_MULTIPLIER 0x9e3779b1u
+/* Bit h % 32 of word h / 32 is set when a pseudoprime n of spsp2_below_2_32 has
+ * h = (n * SPSP2_FILTER_MULTIPLIER mod 2^32) >> 16: a value whose bit is clear is
+ * not in that table (about 97% of other values; a set bit needs the search). */
+extern const uint32_t spsp2_filter[2048];
+
 #endif /* PRIMES_TABLES_H */
