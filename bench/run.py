@@ -42,6 +42,7 @@ import harness
 import machine
 import methods as method_catalog
 import report
+import targets_engine
 import targets_next
 from harness import BenchInput, Method, Result, format_ratio, format_seconds
 from report import Target
@@ -453,6 +454,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     next_targets, next_problems = targets_next.targets(args.repeats)
     targets += next_targets
     problems += next_problems
+    log("\n== issue 9 targets, per CPU level against FLINT (bench/targets_engine.py)")
+    engine_targets, engine_problems = targets_engine.targets(args.repeats, args.build_dir)
+    targets += engine_targets
+    problems += engine_problems
     cpu_at_end = machine.cpu_snapshot()
     others_during = cpu_at_end.others_percent_since(cpu_at_start) if cpu_at_start and cpu_at_end else None
     load_after, _ = describe_load()

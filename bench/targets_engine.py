@@ -32,7 +32,6 @@ import argparse
 import glob
 import importlib.util
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -42,10 +41,10 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
-
-import primes
 from harness import format_ratio, format_seconds
 from report import Target
+
+import primes
 
 BENCH_DIR = Path(__file__).resolve().parent
 HARNESS = BENCH_DIR / "flint" / "flint_is_prime.c"

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import support
 
 import primes
-import support
 
 SRC_C = Path(__file__).parents[1] / "src_c"
 LEVELS = ("baseline", "avx2", "avx512")
