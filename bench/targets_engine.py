@@ -203,7 +203,7 @@ def write_markdown(path: Path, rows: List[List[str]], found: List[Target], flint
               f"(FLINT: the best of {repeats}); ns per element.", ""]
     lines += report.markdown_table(["input", "level", "primes (test)", "FLINT", "FLINT / primes", "primes (auto)"],
                                    rows, align="llrrrr")
-    lines += ["", "## Targets", ""] + report.targets_table(found)
+    lines += ["", "## E targets", ""] + report.targets_table(found)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
