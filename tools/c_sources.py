@@ -25,9 +25,11 @@ Usage::
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -78,14 +80,17 @@ def compile_objects(compiler: str, outdir: Path, flags: Sequence[str],
     """Compiles every source (or those of ``names``, e.g. ``["cpu.c"]``, that this
     architecture builds) into ``outdir``: ``flags`` first, then the file's own."""
     outdir.mkdir(parents=True, exist_ok=True)
-    objects = []
-    for path, own in sources():
-        if names is not None and path.name not in names:
-            continue
-        obj = outdir / (path.stem + ".o")
+    jobs = [(path, own, outdir / (path.stem + ".o")) for path, own in sources()
+            if names is None or path.name in names]
+
+    def build(job: Tuple[Path, List[str], Path]) -> Path:
+        path, own, obj = job
         subprocess.run([compiler, *flags, f"-I{SRC}", *own, "-c", str(path), "-o", str(obj)], check=True)
-        objects.append(obj)
-    return objects
+        return obj
+
+    # One compiler per CPU at a time: the files are independent.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        return list(pool.map(build, jobs))
 
 
 def main(argv: Sequence[str]) -> int:
