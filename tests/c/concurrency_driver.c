@@ -5,10 +5,11 @@
  * reports, so this driver links the C sources directly).
  *
  *   python3 tools/c_sources.py objects gcc build/tsan -g -O1 -fsanitize=thread
- *   gcc -g -O1 -fsanitize=thread -Isrc_c build/tsan/*.o tests/c/concurrency_driver.c \
+ *   gcc -g -O1 -fsanitize=thread -Isrc_c OBJECTS tests/c/concurrency_driver.c \
  *       -o build/concurrency_driver -pthread
  *   TSAN_OPTIONS=halt_on_error=1 build/concurrency_driver
  *
+ * where OBJECTS are the object files the first command prints
  * (tools/c_sources.py compiles every library source with its own flags);
  * .ci/sanitizers.sh does this.
  *

@@ -6,10 +6,11 @@
  *   python3 tools/c_sources.py objects clang build/fuzz-obj -g -O1 \
  *         -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *         -Isrc_c build/fuzz-obj/*.o tests/fuzz/fuzz_primes.c -o build/fuzz_primes -pthread
+ *         -Isrc_c OBJECTS tests/fuzz/fuzz_primes.c -o build/fuzz_primes -pthread
  *   build/fuzz_primes -max_total_time=60
+ * where OBJECTS are the object files the first command prints
  * (tools/c_sources.py compiles every library source with its own flags: the
- * per-level kernel files with their instruction sets.)
+ * per-level kernel files with their instruction sets).
  *
  * The first input byte picks the element type and the thread count; the rest
  * is the array, classified by every engine under every CPU level cap
