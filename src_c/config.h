@@ -46,6 +46,14 @@
 
 #define TWO_POW_32 (UINT64_C(1) << 32)
 
+/* The AVX-512 kernels (test_avx512.c): elements per batch (the survivor lists
+ * live on the stack), and the vectors of 8 strong tests each that run
+ * interleaved: an IFMA Montgomery product is a chain of three dependent
+ * multiplications (about 12 cycles) and a core issues two a cycle, so about
+ * 8 vectors keep the multipliers busy. */
+#define AVX512_BATCH 256
+#define AVX512_VECTORS 8
+
 /* ---- the cost model --------------------------------------------------------
  *
  * Rough nanoseconds on one core of the machines the library was tuned on

@@ -22,6 +22,9 @@ const struct test_kernels *test_kernels_for(int cap)
      * one (NULL entries). */
     static const struct test_kernels *const by_level[PRIMES_CPU_BEST + 1] = {
         [PRIMES_CPU_BASELINE] = &test_kernels_baseline,
+#ifdef PRIMES_HAVE_AVX512
+        [PRIMES_CPU_AVX512] = &test_kernels_avx512, /* meson.build: built with its flags */
+#endif
     };
     int level = cpu_best_level();
     if (level > cap)

@@ -42,6 +42,12 @@ classify_u32_fn classify_u32_baseline;
 classify_u64_fn classify_u64_baseline;
 extern const struct test_kernels test_kernels_baseline;
 
+/* test_avx512.c (built only with AVX-512 F/VL/DQ/BW and IFMA enabled,
+ * PRIMES_HAVE_AVX512): the same answers with 16- and 8-lane vectors. */
+classify_u32_fn classify_u32_avx512;
+classify_u64_fn classify_u64_avx512;
+extern const struct test_kernels test_kernels_avx512;
+
 /* test_dispatch.c: the kernels of the best level this build has and the CPU
  * and OS support, at most `cap` (a PRIMES_CPU_* level); NULL for an invalid
  * cap.  Detection (cpu.h) runs once per process; the choice is a table
