@@ -53,6 +53,9 @@
  * 8 vectors keep the multipliers busy. */
 #define AVX512_BATCH 256
 #define AVX512_VECTORS 8
+/* The same for the 64-bit test: two limbs per value, so half as many vectors
+ * fit the 32 registers. */
+#define AVX512_VECTORS_64 4
 
 /* ---- the cost model --------------------------------------------------------
  *

@@ -24,6 +24,9 @@
  *                         2^32, 2^52, 2^63, 2^64), products of two primes
  *                         near 2^32 (composite by construction), primes
  *                         below 2^k, every edge
+ *   sprp N SEED PATH      the vector strong tests themselves against a plain
+ *                         modular exponentiation, on about N odd values
+ *                         (random, banded) and those listed in PATH
  *   shapes                every count 0..70 (and batch boundaries) at every
  *                         element offset 0..15 of both element types: tails,
  *                         unaligned pointers, no write outside the result
@@ -312,6 +315,105 @@ static int u64_sample(uint64_t n, uint64_t seed)
     return 0;
 }
 
+/* The strong test to base 2 by plain modular exponentiation (128-bit
+ * products): the reference for the vector tests themselves, whose rejections
+ * alone the kernels' answers can show (a composite that they let through
+ * still meets the table or the Lucas test). */
+static int reference_sprp2(uint64_t n)
+{
+    uint64_t d = n - 1;
+    int s = 0;
+    while (!(d & 1)) {
+        d >>= 1;
+        s++;
+    }
+    uint64_t x = 1, b = 2 % n;
+    for (uint64_t e = d; e; e >>= 1) {
+        if (e & 1)
+            x = (uint64_t)((unsigned __int128)x * b % n);
+        b = (uint64_t)((unsigned __int128)b * b % n);
+    }
+    if (x == 1 || x == n - 1)
+        return 1;
+    for (int i = 1; i < s; i++) {
+        x = (uint64_t)((unsigned __int128)x * x % n);
+        if (x == n - 1)
+            return 1;
+    }
+    return 0;
+}
+
+/* sprp2_vectors (32-bit) and sprp2_vectors64 against reference_sprp2, on n
+ * odd random values per width (uniform and in bands near the top and
+ * bottom) plus the base-2 strong pseudoprimes of tests/data (PATH), with
+ * every vector count. */
+static int sprp(uint64_t n, uint64_t seed, const char *path)
+{
+    static uint64_t values[CHUNK];
+    size_t count = 0;
+    FILE *f = fopen(path, "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f) && count < CHUNK / 2) {
+        uint64_t x = strtoull(line, NULL, 10);
+        if (x >= 65537 && (x & 1))
+            values[count++] = x;
+    }
+    if (f)
+        fclose(f);
+    size_t listed = count;
+    for (uint64_t done = 0; done < n; done += count, count = listed) {
+        for (; count < CHUNK; count++) {
+            uint64_t r = splitmix(&seed), x;
+            switch (r % 4) {
+            case 0: x = r; break;
+            case 1: x = r >> (r % 32); break;
+            case 2: x = UINT64_MAX - (splitmix(&seed) >> 40); break;
+            default: x = (UINT64_C(1) << 32) + (splitmix(&seed) >> 40); break;
+            }
+            values[count] = x | 1u;
+        }
+        /* 32-bit: the values below 2^32 of the list and the low halves. */
+        for (size_t k = 0; k < count; k++) {
+            uint64_t x = values[k];
+            v32[k] = x <= UINT32_MAX ? (uint32_t)x : (uint32_t)x | 65537u;
+        }
+        for (size_t k = 0; k + 8 * VECTORS <= count;) {
+            int nv = 1 + (int)(k / (8 * VECTORS)) % VECTORS;
+            __mmask8 pass[VECTORS];
+            sprp2_vectors(v32 + k, nv, pass);
+            for (int i = 0; i < nv; i++)
+                for (int j = 0; j < 8; j++) {
+                    uint32_t x = v32[k + 8 * (size_t)i + (size_t)j];
+                    int expected = reference_sprp2(x), got_pass = (pass[i] >> j) & 1;
+                    checks++;
+                    if (got_pass != expected)
+                        fail("sprp2_vectors (32-bit) vs reference", x, got_pass, expected);
+                }
+            k += 8 * (size_t)nv;
+        }
+        /* 64-bit: the values of 2^32 and above. */
+        size_t m = 0;
+        for (size_t k = 0; k < count; k++)
+            if (values[k] > UINT32_MAX)
+                v64[m++] = values[k];
+        for (size_t k = 0; k + 8 * VECTORS64 <= m;) {
+            int nv = 1 + (int)(k / (8 * VECTORS64)) % VECTORS64;
+            __mmask8 pass[VECTORS64];
+            sprp2_vectors64(v64 + k, nv, pass);
+            for (int i = 0; i < nv; i++)
+                for (int j = 0; j < 8; j++) {
+                    uint64_t x = v64[k + 8 * (size_t)i + (size_t)j];
+                    int expected = reference_sprp2(x), got_pass = (pass[i] >> j) & 1;
+                    checks++;
+                    if (got_pass != expected)
+                        fail("sprp2_vectors64 vs reference", x, got_pass, expected);
+                }
+            k += 8 * (size_t)nv;
+        }
+    }
+    return 0;
+}
+
 /* Tails and alignment: every count 0..70 and around the batch size, at every
  * element offset 0..15 from a 64-byte boundary; bytes of the result past
  * count stay untouched. */
@@ -378,7 +480,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: %s u32-range LO HI [PI] | u32-sample N SEED | u64-file PATH | "
-                        "u64-sample N SEED | shapes\n", argv[0]);
+                        "u64-sample N SEED | sprp N SEED PATH | shapes\n", argv[0]);
         return 2;
     }
     struct timespec t0, t1;
@@ -392,6 +494,8 @@ int main(int argc, char **argv)
         u64_file(argv[2]);
     else if (!strcmp(check, "u64-sample") && argc == 4)
         u64_sample(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0));
+    else if (!strcmp(check, "sprp") && argc == 5)
+        sprp(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0), argv[4]);
     else if (!strcmp(check, "shapes") && argc == 2)
         shapes();
     else {

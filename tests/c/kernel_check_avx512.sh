@@ -8,10 +8,13 @@
 # F/VL/DQ/BW and IFMA (otherwise it is only compiled, and the script says so).
 #
 # Usage: tests/c/kernel_check_avx512.sh [quick|ci|full] [emulated|native|both]
-#   quick  a few seconds: shapes, the data files, samples of 2*10^5 values
+#   quick  a few seconds: shapes, the data files, samples of 2*10^5 values, the
+#          vector strong tests against a plain exponentiation on 10^5 values
 #   ci     about 3 minutes: also every n < 10^8 (pi(10^8) checked), every n in
-#          [2^32 - 2^25, 2^32), 2*10^6 32-bit and 2*10^6 64-bit random values
-#   full   every n < 2^32 (pi(2^32) = 203280221 checked) and 10^7 random uint64
+#          [2^32 - 2^25, 2^32), 2*10^6 32-bit and 2*10^6 64-bit random values,
+#          the vector strong tests on 10^6 values
+#   full   every n < 2^32 (pi(2^32) = 203280221 checked), 10^7 random uint64
+#          and the vector strong tests on 10^7 values
 #          (tens of minutes emulated; split over two processes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -53,6 +56,15 @@ for entry in json.load(open("tests/data/strong_pseudoprime_records.json"))["reco
 open(sys.argv[1], "w").write("\n".join(out) + "\n")
 print(f"known values: {len(out)}")
 EOF
+# The base-2 strong pseudoprimes (and the adversaries) for the check of the
+# vector strong tests themselves.
+python3 - "$work/spsp.txt" <<'EOF'
+import json, sys
+out = [line.strip() for line in open("tests/data/spsp2_below_2^32.txt") if line.strip() and not line.startswith("#")]
+out += [str(v["n"]) for v in json.load(open("tests/data/adversaries_64.json"))["values"]]
+out += [str(v["n"]) for v in json.load(open("tests/data/strong_pseudoprime_records.json"))["records"] if v["n"] < 2**64]
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+EOF
 
 cpu_has_avx512() {
   local flags
@@ -68,10 +80,12 @@ run_checks() { # binary
   "$bin" u64-file "$work/values.txt"
   case $level in
     quick)
+      "$bin" sprp 100000 4 "$work/spsp.txt"
       "$bin" u32-sample 200000 1
       "$bin" u64-sample 200000 2
       "$bin" u32-range 0 1000000 78498 ;;
     ci)
+      "$bin" sprp 1000000 4 "$work/spsp.txt"
       "$bin" u32-sample 2000000 1
       "$bin" u64-sample 2000000 2
       "$bin" u32-range 0 100000000 5761455
@@ -87,6 +101,7 @@ run_checks() { # binary
       echo "pi(2^32) = 105097565 + $high_count = $((105097565 + high_count)) (known: 203280221)"
       grep -q ', 0 failed$' "$work/low.txt" && grep -q ', 0 failed$' "$work/high.txt" \
         && [ $((105097565 + high_count)) -eq 203280221 ]
+      "$bin" sprp 10000000 4 "$work/spsp.txt"
       "$bin" u64-sample 10000000 3 ;;
   esac
 }
