@@ -21,8 +21,8 @@
  *              compacted, take the strong test to base 2 in IFMA Montgomery
  *              arithmetic with two 52-bit limbs (R = 2^104), AVX512_VECTORS_64
  *              vectors interleaved; the few that pass (nearly all prime)
- *              complete Baillie-PSW in the baseline kernel (scalar strong
- *              Lucas test).  Values below 2^32 in a 64-bit array take the
+ *              complete Baillie-PSW with the baseline's strong Lucas test
+ *              (scalar, strong_lucas_baseline).  Values below 2^32 in a 64-bit array take the
  *              32-bit path.
  *
  * Outside Meson (the sanitizer and fuzz builds compile every C file of src_c with
@@ -533,13 +533,9 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
     /* The survivors above 2^32 (about 9% of random input, every prime): the
      * base-2 strong test in vectors, which rejects nearly every composite;
      * those that pass (nearly all prime) complete Baillie-PSW with the
-     * baseline kernel (scalar: its strong Lucas test, after its own base-2
-     * test again). */
+     * baseline's strong Lucas test (scalar). */
     for (size_t j = n_large; j % 8; j++)
         large[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime: padding */
-    uint64_t passed[BATCH];
-    uint32_t passed_at[BATCH];
-    size_t n_passed = 0;
     for (size_t g = 0; g < n_large; g += 8 * VECTORS64) {
         __mmask8 pass[VECTORS64];
         size_t rest = (n_large - g + 7) / 8;
@@ -549,19 +545,12 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
         else
             sprp2_vectors64(large + g, nv, pass);
         for (int i = 0; i < nv; i++)
-            for (size_t j = 0; j < 8; j++) {
-                size_t at = g + 8 * (size_t)i + j;
-                if (at < n_large && ((pass[i] >> j) & 1u)) {
-                    passed[n_passed] = large[at];
-                    passed_at[n_passed++] = large_at[at];
-                }
+            for (unsigned bits = pass[i]; bits; bits &= bits - 1) {
+                size_t at = g + 8 * (size_t)i + (size_t)__builtin_ctz(bits);
+                if (at < n_large)
+                    res[large_at[at]] = (uint8_t)strong_lucas_baseline(large[at]);
             }
     }
-    if (n_passed == 0)
-        return;
-    classify_u64_baseline(passed, n_passed, answer);
-    for (size_t j = 0; j < n_passed; j++)
-        res[passed_at[j]] = answer[j];
 }
 
 /* ---- the kernels ----------------------------------------------------------- */

@@ -272,6 +272,16 @@ static int strong_lucas(const struct mont64 *m)
     return 0;
 }
 
+/* The strong Lucas test of odd n > 2^32 alone: for a faster level's kernel
+ * whose own base-2 strong test passed n (test_kernels.h). */
+int strong_lucas_baseline(uint64_t n)
+{
+    struct mont64 m;
+    mont64_setup_base2(&m, n);
+    mont64_setup_r2(&m);
+    return strong_lucas(&m);
+}
+
 /* ---- batches ------------------------------------------------------------- */
 
 /* The strong tests of the n_small survivors below 2^32 (room for LANES - 1

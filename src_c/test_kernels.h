@@ -41,6 +41,10 @@ struct test_kernels {
 classify_u32_fn classify_u32_baseline;
 classify_u64_fn classify_u64_baseline;
 extern const struct test_kernels test_kernels_baseline;
+/* The second half of Baillie-PSW alone, for odd n > 2^32 that passed a
+ * base-2 strong test: 1 if n passes the strong Lucas test with Selfridge's
+ * parameters (so is prime), else 0. */
+int strong_lucas_baseline(uint64_t n);
 
 /* test_avx512.c (built only with AVX-512 F/VL/DQ/BW and IFMA enabled,
  * PRIMES_HAVE_AVX512): the same answers with 16- and 8-lane vectors. */
