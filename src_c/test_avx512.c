@@ -51,6 +51,9 @@
 enum { BATCH = AVX512_BATCH, VECTORS = AVX512_VECTORS, VECTORS64 = AVX512_VECTORS_64 };
 
 #define LOW52 ((UINT64_C(1) << 52) - 1)
+/* |D| below this takes the vector Lucas test (its Montgomery form is |D| times
+ * a residue, which must stay below 2^20 n); others, if any, the scalar one. */
+#define LUCAS_MAX_D 8192
 
 /* ---- trial division ---------------------------------------------------------
  *
@@ -257,12 +260,13 @@ static inline void sprp2_vectors(const uint32_t *c, int nv, __mmask8 *pass)
 
 struct limbs2 { __m512i lo, hi; };
 
-/* a b R^-1 (mod n) in (0, 2n), normalised (lo < 2^52), for a < 2n and
- * b < 2^80 (a x << w with w <= 15).  Operand scanning: the partial products'
+/* a b R^-1 (mod n) in (0, 2n), normalised (lo < 2^52), for a1 b1 < 2^52 and
+ * a b < n 2^104: here a < 2n and b < 2^80 (x << w with w <= 15), or both
+ * below 2^20 n in the Lucas test.  Operand scanning: the partial products'
  * halves are summed per limb position in 64-bit lanes (each below 2^55, far
  * from overflowing), then two reduction rounds add m_i n 2^(52 i) with
  * m_i = t_i (-n^-1) mod 2^52, each clearing the lowest limb, whose carry goes
- * up.  hi(a1 b1) = 0 since a1 b1 < 2^13 2^28.  Result: (a b + m n) / R <
+ * up.  hi(a1 b1) = 0 since a1 b1 < 2^52.  Result: (a b + m n) / R <
  * n + a b / 2^104 < 2n. */
 static inline struct limbs2 reduce104(__m512i t0, __m512i t1, __m512i t2, __m512i n0, __m512i n1,
                                       __m512i neg_inv)
@@ -404,6 +408,174 @@ static inline void sprp2_vectors64(const uint64_t *c, int nv, __mmask8 *pass)
     }
 }
 
+/* ---- the strong Lucas test, two limbs ------------------------------------------
+ *
+ * Values here may exceed 2n (up to 8n, below 2^67, so hi < 2^15): every
+ * product stays exact (a1 b1 < 2^52) and its result below 2n, since a b / R <
+ * n while a, b < 2^20 n; sums are formed in two limbs and normalised. */
+
+static inline struct limbs2 normalise2(__m512i lo, __m512i hi)
+{
+    struct limbs2 r;
+    r.hi = _mm512_add_epi64(hi, _mm512_srli_epi64(lo, 52));
+    r.lo = _mm512_and_si512(lo, _mm512_set1_epi64((long long)LOW52));
+    return r;
+}
+
+static inline struct limbs2 add2(struct limbs2 a, struct limbs2 b)
+{
+    return normalise2(_mm512_add_epi64(a.lo, b.lo), _mm512_add_epi64(a.hi, b.hi));
+}
+
+/* a - b + m for b <= m: the low limb borrows 2^52 ahead so that it never goes
+ * negative; the high limb's wrap-around cancels in 64-bit arithmetic. */
+static inline struct limbs2 sub_plus2(struct limbs2 a, struct limbs2 b, struct limbs2 m)
+{
+    __m512i lo = _mm512_sub_epi64(_mm512_add_epi64(_mm512_add_epi64(a.lo, m.lo), _mm512_set1_epi64(INT64_C(1) << 52)), b.lo);
+    __m512i hi = _mm512_sub_epi64(_mm512_add_epi64(a.hi, m.hi), _mm512_add_epi64(b.hi, _mm512_set1_epi64(1)));
+    return normalise2(lo, hi);
+}
+
+/* x / 2 (mod n) for odd n: (x + n) / 2 when x is odd. */
+static inline struct limbs2 half2(struct limbs2 x, __m512i n0, __m512i n1)
+{
+    __mmask8 odd = _mm512_test_epi64_mask(x.lo, _mm512_set1_epi64(1));
+    x = normalise2(_mm512_mask_add_epi64(x.lo, odd, x.lo, n0), _mm512_mask_add_epi64(x.hi, odd, x.hi, n1));
+    struct limbs2 r;
+    r.lo = _mm512_or_si512(_mm512_srli_epi64(x.lo, 1),
+                           _mm512_slli_epi64(_mm512_and_si512(x.hi, _mm512_set1_epi64(1)), 51));
+    r.hi = _mm512_srli_epi64(x.hi, 1);
+    return r;
+}
+
+/* x - m where x >= m (signed high limb not negative), else x. */
+static inline struct limbs2 reduce_by(struct limbs2 x, struct limbs2 m)
+{
+    struct limbs2 zero = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+    struct limbs2 d = sub_plus2(x, m, zero);
+    __mmask8 ge = (__mmask8)~_mm512_movepi64_mask(d.hi);
+    x.lo = _mm512_mask_mov_epi64(x.lo, ge, d.lo);
+    x.hi = _mm512_mask_mov_epi64(x.hi, ge, d.hi);
+    return x;
+}
+
+/* Lanes where x (< 8n) is 0 mod n: reduced by 4n, 2n, n. */
+static inline __mmask8 zero_mod(struct limbs2 x, const struct limbs2 *multiples)
+{
+    x = reduce_by(x, multiples[2]);
+    x = reduce_by(x, multiples[1]);
+    x = reduce_by(x, multiples[0]);
+    return _mm512_testn_epi64_mask(_mm512_or_si512(x.lo, x.hi), _mm512_set1_epi64(-1));
+}
+
+static inline struct limbs2 split2(__m512i x)
+{
+    struct limbs2 r = {_mm512_and_si512(x, _mm512_set1_epi64((long long)LOW52)), _mm512_srli_epi64(x, 52)};
+    return r;
+}
+
+/* The strong Lucas test with Selfridge's parameters (P = 1, Q = (1 - D) / 4)
+ * of the 8 * nv odd numbers c[] (nv <= VECTORS64), as strong_lucas in
+ * test_baseline.c, whose D (dd[], |D| < 2^13) each comes with: pass[i] bit j
+ * for c[8 i + j].  n + 1 = k 2^s; the ladder over k's bits starts from index
+ * 0 (U = 0, V = 2, Q^0 = 1), so lanes whose k is shorter than the group's
+ * longest stay at index 0 until their top bit: one walk for all lanes.  Per
+ * bit U = U V, V = V^2 - 2 Q^j, Q^2j; for a 1 bit also U = (U + V) / 2,
+ * V = (D U + V) / 2, Q^(j+1), blended in by the bit.  D and Q enter
+ * Montgomery form as |D| times 2^104 (or -2^104) mod n, a lazy value below
+ * 2^13 n. */
+static inline void lucas_vectors64(const uint64_t *c, const int64_t *dd, int nv, __mmask8 *pass)
+{
+    __m512i n0[VECTORS64], n1[VECTORS64], neg_inv[VECTORS64], k[VECTORS64], s_lanes[VECTORS64];
+    struct limbs2 u[VECTORS64], v[VECTORS64], qk[VECTORS64], q[VECTORS64], dm[VECTORS64];
+    struct limbs2 multiples[VECTORS64][3]; /* n, 2n, 4n */
+    uint64_t ones[8 * VECTORS64], minus_ones[8 * VECTORS64], d_abs[8 * VECTORS64], q_abs[8 * VECTORS64],
+        d_neg[8 * VECTORS64], q_neg[8 * VECTORS64], k_all = 0;
+    int max_s = 0;
+    for (int j = 0; j < 8 * nv; j++) {
+        uint64_t kk = c[j] + 1; /* c[j] < 2^64 - 1 */
+        int sj = __builtin_ctzll(kk);
+        k_all |= kk >> sj;
+        max_s = sj > max_s ? sj : max_s;
+        ones[j] = (uint64_t)(((unsigned __int128)1 << 104) % c[j]);
+        minus_ones[j] = c[j] - ones[j];
+        int64_t qq = (1 - dd[j]) / 4;
+        d_abs[j] = (uint64_t)(dd[j] < 0 ? -dd[j] : dd[j]);
+        q_abs[j] = (uint64_t)(qq < 0 ? -qq : qq);
+        d_neg[j] = dd[j] < 0 ? UINT64_MAX : 0;
+        q_neg[j] = qq < 0 ? UINT64_MAX : 0;
+    }
+    const __m512i low52 = _mm512_set1_epi64((long long)LOW52), zero = _mm512_setzero_si512();
+    for (int i = 0; i < nv; i++) {
+        __m512i n = _mm512_loadu_si512((const void *)(c + 8 * i));
+        n0[i] = _mm512_and_si512(n, low52);
+        n1[i] = _mm512_srli_epi64(n, 52);
+        neg_inv[i] = _mm512_and_si512(_mm512_sub_epi64(zero, inverse52(n)), low52);
+        __m512i kk = _mm512_add_epi64(n, _mm512_set1_epi64(1));
+        s_lanes[i] = _mm512_and_si512(kk, _mm512_sub_epi64(zero, kk)); /* 2^s, the lowest bit of n + 1 */
+        uint64_t lanes_k[8];
+        for (int j = 0; j < 8; j++) {
+            uint64_t v1 = c[8 * i + j] + 1;
+            lanes_k[j] = v1 >> __builtin_ctzll(v1);
+        }
+        k[i] = _mm512_loadu_si512((const void *)lanes_k);
+        multiples[i][0] = split2(n);
+        multiples[i][1] = add2(multiples[i][0], multiples[i][0]);
+        multiples[i][2] = add2(multiples[i][1], multiples[i][1]);
+        struct limbs2 one = split2(_mm512_loadu_si512((const void *)(ones + 8 * i)));
+        struct limbs2 minus_one = split2(_mm512_loadu_si512((const void *)(minus_ones + 8 * i)));
+        /* |D| (+-2^104 mod n) and |Q| (+-2^104 mod n): small times a limb pair. */
+        __mmask8 d_negative = _mm512_test_epi64_mask(_mm512_loadu_si512((const void *)(d_neg + 8 * i)), _mm512_set1_epi64(1));
+        __mmask8 q_negative = _mm512_test_epi64_mask(_mm512_loadu_si512((const void *)(q_neg + 8 * i)), _mm512_set1_epi64(1));
+        __m512i da = _mm512_loadu_si512((const void *)(d_abs + 8 * i));
+        __m512i qa = _mm512_loadu_si512((const void *)(q_abs + 8 * i));
+        struct limbs2 base_d = {_mm512_mask_mov_epi64(one.lo, d_negative, minus_one.lo),
+                                _mm512_mask_mov_epi64(one.hi, d_negative, minus_one.hi)};
+        struct limbs2 base_q = {_mm512_mask_mov_epi64(one.lo, q_negative, minus_one.lo),
+                                _mm512_mask_mov_epi64(one.hi, q_negative, minus_one.hi)};
+        dm[i] = normalise2(_mm512_madd52lo_epu64(zero, base_d.lo, da),
+                           _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, base_d.lo, da), base_d.hi, da));
+        q[i] = normalise2(_mm512_madd52lo_epu64(zero, base_q.lo, qa),
+                          _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, base_q.lo, qa), base_q.hi, qa));
+        u[i].lo = zero;
+        u[i].hi = zero;
+        v[i] = add2(one, one);
+        qk[i] = one;
+        pass[i] = 0;
+    }
+    for (int bit = 63 - __builtin_clzll(k_all); bit >= 0; bit--) {
+        const __m512i shift = _mm512_set1_epi64(bit);
+#pragma GCC unroll 8
+        for (int i = 0; i < nv; i++) {
+            __mmask8 one_bit = _mm512_test_epi64_mask(_mm512_srlv_epi64(k[i], shift), _mm512_set1_epi64(1));
+            u[i] = redc104(u[i], v[i], n0[i], n1[i], neg_inv[i]);
+            v[i] = sub_plus2(square104(v[i], n0[i], n1[i], neg_inv[i]), add2(qk[i], qk[i]), multiples[i][2]);
+            qk[i] = square104(qk[i], n0[i], n1[i], neg_inv[i]);
+            struct limbs2 u_next = half2(add2(u[i], v[i]), n0[i], n1[i]);
+            struct limbs2 v_next = half2(add2(redc104(dm[i], u[i], n0[i], n1[i], neg_inv[i]), v[i]), n0[i], n1[i]);
+            struct limbs2 qk_next = redc104(qk[i], q[i], n0[i], n1[i], neg_inv[i]);
+            u[i].lo = _mm512_mask_mov_epi64(u[i].lo, one_bit, u_next.lo);
+            u[i].hi = _mm512_mask_mov_epi64(u[i].hi, one_bit, u_next.hi);
+            v[i].lo = _mm512_mask_mov_epi64(v[i].lo, one_bit, v_next.lo);
+            v[i].hi = _mm512_mask_mov_epi64(v[i].hi, one_bit, v_next.hi);
+            qk[i].lo = _mm512_mask_mov_epi64(qk[i].lo, one_bit, qk_next.lo);
+            qk[i].hi = _mm512_mask_mov_epi64(qk[i].hi, one_bit, qk_next.hi);
+        }
+    }
+    for (int i = 0; i < nv; i++)
+        pass[i] = (__mmask8)(zero_mod(u[i], multiples[i]) | zero_mod(v[i], multiples[i]));
+    /* V_(k 2^r) = V_(k 2^(r-1))^2 - 2 Q^(k 2^(r-1)) for 1 <= r < s. */
+    for (int r = 1; r < max_s; r++) {
+        const __m512i above = _mm512_set1_epi64((long long)(UINT64_C(1) << (r + 1)));
+        for (int i = 0; i < nv; i++) {
+            v[i] = sub_plus2(square104(v[i], n0[i], n1[i], neg_inv[i]), add2(qk[i], qk[i]), multiples[i][2]);
+            qk[i] = square104(qk[i], n0[i], n1[i], neg_inv[i]);
+            __mmask8 in_range = _mm512_cmpge_epu64_mask(s_lanes[i], above); /* r < s */
+            pass[i] |= (__mmask8)(in_range & zero_mod(v[i], multiples[i]));
+        }
+    }
+}
+
 /* Lanes of c[0..7] that are base-2 strong pseudoprimes below 2^32: a
  * branch-free binary search of the sorted table, 8 lanes at once (the
  * sequence of halvings depends on the table's size only). */
@@ -534,6 +706,10 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
      * base-2 strong test in vectors, which rejects nearly every composite;
      * those that pass (nearly all prime) complete Baillie-PSW with the
      * baseline's strong Lucas test (scalar). */
+    uint64_t lucas[BATCH + 8];
+    int64_t lucas_d[BATCH + 8];
+    uint32_t lucas_at[BATCH];
+    size_t n_lucas = 0;
     for (size_t j = n_large; j % 8; j++)
         large[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime: padding */
     for (size_t g = 0; g < n_large; g += 8 * VECTORS64) {
@@ -547,9 +723,36 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
         for (int i = 0; i < nv; i++)
             for (unsigned bits = pass[i]; bits; bits &= bits - 1) {
                 size_t at = g + 8 * (size_t)i + (size_t)__builtin_ctz(bits);
-                if (at < n_large)
+                if (at >= n_large)
+                    continue;
+                int64_t d;
+                if (!selfridge_d_baseline(large[at], &d))
+                    continue; /* a square, or D shares a factor: composite */
+                if (d > -LUCAS_MAX_D && d < LUCAS_MAX_D) {
+                    lucas[n_lucas] = large[at];
+                    lucas_d[n_lucas] = d;
+                    lucas_at[n_lucas++] = large_at[at];
+                } else { /* never seen; kept exact */
                     res[large_at[at]] = (uint8_t)strong_lucas_baseline(large[at]);
+                }
             }
+    }
+    /* The strong Lucas tests, in vectors again. */
+    for (size_t j = n_lucas; j % 8; j++) {
+        lucas[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime, D = 5 */
+        lucas_d[j] = 5;
+    }
+    for (size_t g = 0; g < n_lucas; g += 8 * VECTORS64) {
+        __mmask8 pass[VECTORS64];
+        size_t rest = (n_lucas - g + 7) / 8;
+        int nv = rest < VECTORS64 ? (int)rest : VECTORS64;
+        if (nv == VECTORS64)
+            lucas_vectors64(lucas + g, lucas_d + g, VECTORS64, pass);
+        else
+            lucas_vectors64(lucas + g, lucas_d + g, nv, pass);
+        for (int i = 0; i < nv; i++)
+            for (size_t j = 0; j < 8 && g + 8 * (size_t)i + j < n_lucas; j++)
+                res[lucas_at[g + 8 * (size_t)i + j]] = (uint8_t)((pass[i] >> j) & 1u);
     }
 }
 

@@ -45,6 +45,10 @@ extern const struct test_kernels test_kernels_baseline;
  * base-2 strong test: 1 if n passes the strong Lucas test with Selfridge's
  * parameters (so is prime), else 0. */
 int strong_lucas_baseline(uint64_t n);
+/* Selfridge's D for odd n > 3 (the first of 5, -7, 9, -11, ... with Jacobi
+ * symbol (D/n) = -1) in *d and 1; or 0 when n is a square or a D before it
+ * shares a factor with n: then n is composite. */
+int selfridge_d_baseline(uint64_t n, int64_t *d);
 
 /* test_avx512.c (built only with AVX-512 F/VL/DQ/BW and IFMA enabled,
  * PRIMES_HAVE_AVX512): the same answers with 16- and 8-lane vectors. */

@@ -27,6 +27,9 @@
  *   sprp N SEED PATH      the vector strong tests themselves against a plain
  *                         modular exponentiation, on about N odd values
  *                         (random, banded) and those listed in PATH
+ *   lucas N SEED PATH LPSP  the vector strong Lucas test against the
+ *                         baseline's on about N odd values and those in PATH;
+ *                         those in LPSP (strong Lucas pseudoprimes) must pass
  *   shapes                every count 0..70 (and batch boundaries) at every
  *                         element offset 0..15 of both element types: tails,
  *                         unaligned pointers, no write outside the result
@@ -414,6 +417,82 @@ static int sprp(uint64_t n, uint64_t seed, const char *path)
     return 0;
 }
 
+/* lucas_vectors64 against the baseline's strong Lucas test, on about n odd
+ * values (random and banded, every one that has a Selfridge D: primes,
+ * composites, base-2 pseudoprimes alike) and those listed in PATH (the strong
+ * Lucas pseudoprimes there must pass: a fact, whatever the baseline says),
+ * with every vector count. */
+static int lucas(uint64_t n, uint64_t seed, const char *path, const char *lucas_psp_path)
+{
+    static uint64_t values[CHUNK], d_values[CHUNK];
+    static int8_t must_pass[CHUNK];
+    size_t count = 0;
+    const char *paths[2] = {path, lucas_psp_path};
+    for (int p = 0; p < 2; p++) {
+        FILE *f = fopen(paths[p], "r");
+        char line[256];
+        while (f && fgets(line, sizeof line, f) && count < CHUNK / 2) {
+            uint64_t x = strtoull(line, NULL, 10);
+            int64_t d;
+            if (x > 3 && (x & 1) && x != UINT64_MAX && selfridge_d_baseline(x, &d) && d > -LUCAS_MAX_D
+                && d < LUCAS_MAX_D) {
+                values[count] = x;
+                d_values[count] = (uint64_t)d;
+                must_pass[count++] = (int8_t)p;
+            }
+        }
+        if (f)
+            fclose(f);
+    }
+    size_t listed = count;
+    for (uint64_t done = 0; done < n || count > 0; done += count - listed, count = listed) {
+        while (count < CHUNK && done < n) {
+            uint64_t r = splitmix(&seed), x;
+            switch (r % 4) {
+            case 0: x = r; break;
+            case 1: x = r >> (r % 32); break;
+            case 2: x = UINT64_MAX - 2 - (splitmix(&seed) >> 40); break;
+            default: x = (UINT64_C(1) << 32) + (splitmix(&seed) >> 40); break;
+            }
+            x |= 1u;
+            int64_t d;
+            if (x > 3 && x != UINT64_MAX && selfridge_d_baseline(x, &d) && d > -LUCAS_MAX_D && d < LUCAS_MAX_D) {
+                values[count] = x;
+                d_values[count] = (uint64_t)d;
+                must_pass[count++] = 0;
+            }
+            if (count == CHUNK)
+                break;
+        }
+        for (size_t k = 0; k + 8 * VECTORS64 <= count;) {
+            int nv = 1 + (int)(k / (8 * VECTORS64)) % VECTORS64;
+            __mmask8 pass[VECTORS64];
+            int64_t dd[8 * VECTORS64];
+            for (int j = 0; j < 8 * nv; j++)
+                dd[j] = (int64_t)d_values[k + (size_t)j];
+            lucas_vectors64(values + k, dd, nv, pass);
+            for (int i = 0; i < nv; i++)
+                for (int j = 0; j < 8; j++) {
+                    size_t at = k + 8 * (size_t)i + (size_t)j;
+                    int expected = strong_lucas_baseline(values[at]), got_pass = (pass[i] >> j) & 1;
+                    checks++;
+                    if (got_pass != expected)
+                        fail("lucas_vectors64 vs strong_lucas_baseline", values[at], got_pass, expected);
+                    if (must_pass[at]) {
+                        checks++;
+                        if (!got_pass)
+                            fail("lucas_vectors64: a strong Lucas pseudoprime", values[at], got_pass, 1);
+                    }
+                }
+            k += 8 * (size_t)nv;
+        }
+        if (done >= n)
+            break;
+        listed = 0; /* the listed values once */
+    }
+    return 0;
+}
+
 /* Tails and alignment: every count 0..70 and around the batch size, at every
  * element offset 0..15 from a 64-byte boundary; bytes of the result past
  * count stay untouched. */
@@ -480,7 +559,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: %s u32-range LO HI [PI] | u32-sample N SEED | u64-file PATH | "
-                        "u64-sample N SEED | sprp N SEED PATH | shapes\n", argv[0]);
+                        "u64-sample N SEED | sprp N SEED PATH | lucas N SEED PATH LPSP | shapes\n", argv[0]);
         return 2;
     }
     struct timespec t0, t1;
@@ -496,6 +575,8 @@ int main(int argc, char **argv)
         u64_sample(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0));
     else if (!strcmp(check, "sprp") && argc == 5)
         sprp(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0), argv[4]);
+    else if (!strcmp(check, "lucas") && argc == 6)
+        lucas(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0), argv[4], argv[5]);
     else if (!strcmp(check, "shapes") && argc == 2)
         shapes();
     else {

@@ -10,11 +10,12 @@
 # Usage: tests/c/kernel_check_avx512.sh [quick|ci|full] [emulated|native|both]
 #   quick  a few seconds: shapes, the data files, samples of 2*10^5 values, the
 #          vector strong tests against a plain exponentiation on 10^5 values
+#          and the vector strong Lucas test against the baseline's on 5*10^4
 #   ci     about 3 minutes: also every n < 10^8 (pi(10^8) checked), every n in
 #          [2^32 - 2^25, 2^32), 2*10^6 32-bit and 2*10^6 64-bit random values,
-#          the vector strong tests on 10^6 values
+#          the vector strong tests on 10^6 values, the Lucas test on 5*10^5
 #   full   every n < 2^32 (pi(2^32) = 203280221 checked), 10^7 random uint64
-#          and the vector strong tests on 10^7 values
+#          and the vector strong tests on 10^7 values, Lucas on 5*10^6
 #          (tens of minutes emulated; split over two processes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -81,11 +82,13 @@ run_checks() { # binary
   case $level in
     quick)
       "$bin" sprp 100000 4 "$work/spsp.txt"
+      "$bin" lucas 50000 5 "$work/spsp.txt" tests/data/strong_lucas_selfridge_psp_below_1e6.txt
       "$bin" u32-sample 200000 1
       "$bin" u64-sample 200000 2
       "$bin" u32-range 0 1000000 78498 ;;
     ci)
       "$bin" sprp 1000000 4 "$work/spsp.txt"
+      "$bin" lucas 500000 5 "$work/spsp.txt" tests/data/strong_lucas_selfridge_psp_below_1e6.txt
       "$bin" u32-sample 2000000 1
       "$bin" u64-sample 2000000 2
       "$bin" u32-range 0 100000000 5761455
@@ -102,6 +105,7 @@ run_checks() { # binary
       grep -q ', 0 failed$' "$work/low.txt" && grep -q ', 0 failed$' "$work/high.txt" \
         && [ $((105097565 + high_count)) -eq 203280221 ]
       "$bin" sprp 10000000 4 "$work/spsp.txt"
+      "$bin" lucas 5000000 5 "$work/spsp.txt" tests/data/strong_lucas_selfridge_psp_below_1e6.txt
       "$bin" u64-sample 10000000 3 ;;
   esac
 }
