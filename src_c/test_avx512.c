@@ -21,8 +21,8 @@
  *              compacted, take the strong test to base 2 in IFMA Montgomery
  *              arithmetic with two 52-bit limbs (R = 2^104), AVX512_VECTORS_64
  *              vectors interleaved; the few that pass (nearly all prime)
- *              complete Baillie-PSW with the baseline's strong Lucas test
- *              (scalar, strong_lucas_baseline).  Values below 2^32 in a 64-bit array take the
+ *              complete Baillie-PSW with the strong Lucas test (Selfridge's
+ *              D from the baseline's scalar search), in vectors as well.  Values below 2^32 in a 64-bit array take the
  *              32-bit path.
  *
  * Outside Meson (the sanitizer and fuzz builds compile every C file of src_c with
