@@ -22,11 +22,11 @@
  *              arithmetic with two 52-bit limbs (R = 2^104), AVX512_VECTORS_64
  *              vectors interleaved; the few that pass (nearly all prime)
  *              complete Baillie-PSW with the strong Lucas test (Selfridge's
- *              D from the baseline's scalar search), in vectors as well.  Values below 2^32 in a 64-bit array take the
- *              32-bit path.
+ *              D from the baseline's scalar search), in vectors as well.
+ *              Values below 2^32 in a 64-bit array take the 32-bit path.
  *
- * Outside Meson (the sanitizer and fuzz builds compile every C file of src_c with
- * the baseline flags) the file compiles to nothing.  The emulated check
+ * Outside Meson (the sanitizer and fuzz builds compile every C file of src_c
+ * with the baseline flags) the file compiles to nothing.  The emulated check
  * defines PRIMES_AVX512_EMULATED and includes this file after
  * tests/c/avx512_emulation.h.
  */
