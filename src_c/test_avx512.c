@@ -95,6 +95,8 @@ static const struct divisor64 divisors64[] = {
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+_Static_assert(AVX512_TRIAL_PRIMES_32 <= COUNT_OF(divisors32), "config.h: at most 41 primes below 2^32");
+_Static_assert(AVX512_TRIAL_PRIMES_64 <= COUNT_OF(divisors64), "config.h: at most 100 primes above");
 
 /* The tables through a pointer the compiler cannot see into: it then reads
  * each constant as a broadcast memory operand of the multiplication or the
@@ -110,7 +112,7 @@ static inline __mmask16 no_factor32(__m512i x, __mmask16 alive)
     const struct divisor32 *d = divisors32;
     OPAQUE(d);
 #pragma GCC unroll 64
-    for (size_t i = 0; i < COUNT_OF(divisors32); i++) {
+    for (size_t i = 0; i < AVX512_TRIAL_PRIMES_32; i++) {
         __m512i product = _mm512_mullo_epi32(x, _mm512_set1_epi32((int)d[i].inverse));
         alive = _mm512_mask_cmpge_epu32_mask(alive, product, _mm512_set1_epi32((int)d[i].above));
     }
@@ -123,7 +125,7 @@ static inline __mmask8 no_factor64(__m512i x, __mmask8 alive)
     const struct divisor64 *d = divisors64;
     OPAQUE(d);
 #pragma GCC unroll 128
-    for (size_t i = 0; i < COUNT_OF(divisors64); i++) {
+    for (size_t i = 0; i < AVX512_TRIAL_PRIMES_64; i++) {
         __m512i product = _mm512_mullo_epi64(x, _mm512_set1_epi64((long long)d[i].inverse));
         alive = _mm512_mask_cmpge_epu64_mask(alive, product, _mm512_set1_epi64((long long)d[i].above));
     }
