@@ -46,6 +46,24 @@
 
 #define TWO_POW_32 (UINT64_C(1) << 32)
 
+/* The AVX-512 kernels (test_avx512.c): elements per batch (the survivor lists
+ * live on the stack), and the vectors of 8 strong tests each that run
+ * interleaved: an IFMA Montgomery product is a chain of three dependent
+ * multiplications (about 12 cycles) and a core issues two a cycle, so about
+ * 8 vectors keep the multipliers busy. */
+#define AVX512_BATCH 256
+#define AVX512_VECTORS 8
+/* The same for the 64-bit test: two limbs per value, so half as many vectors
+ * fit the 32 registers. */
+#define AVX512_VECTORS_64 4
+/* Trial division before those tests: the first this many odd primes (41: up
+ * to 181 below 2^32; 100: up to 547 above).  A prime p costs every value one
+ * multiplication and one comparison per vector and saves a strong test for
+ * about 1/p of the survivors, so on a CPU where the 64-bit multiplication is
+ * slow the best bound is lower (at most 41 and 100: the tables' sizes). */
+#define AVX512_TRIAL_PRIMES_32 41
+#define AVX512_TRIAL_PRIMES_64 100
+
 /* ---- the cost model --------------------------------------------------------
  *
  * Rough nanoseconds on one core of the machines the library was tuned on

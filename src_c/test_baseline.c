@@ -217,12 +217,11 @@ static int is_square(uint64_t n)
     return r * r == n;
 }
 
-/* The strong Lucas probable-prime test of odd n > 3 with Selfridge's
- * parameters: D the first of 5, -7, 9, -11, ... with (D/n) = -1, P = 1,
- * Q = (1 - D) / 4.  m must hold n's Montgomery constants including r2. */
-static int strong_lucas(const struct mont64 *m)
+/* Selfridge's D for odd n > 3: the first of 5, -7, 9, -11, ... with
+ * (D/n) = -1, stored in *d; 0 (composite) when n is a square, for which no
+ * such D exists, or when some D before it shares a factor with n. */
+int selfridge_d_baseline(uint64_t n, int64_t *d)
 {
-    uint64_t n = m->n;
     if (n == UINT64_MAX || is_square(n)) /* 2^64 - 1 = 3 * 5 * 17 * 257 * 641 * 65537 * 6700417 */
         return 0; /* no D would have (D/n) = -1 */
     int64_t d_param = 5;
@@ -235,6 +234,19 @@ static int strong_lucas(const struct mont64 *m)
             return 0; /* D shares a factor with n */
         d_param = d_param > 0 ? -(d_param + 2) : -d_param + 2;
     }
+    *d = d_param;
+    return 1;
+}
+
+/* The strong Lucas probable-prime test of odd n > 3 with Selfridge's
+ * parameters: D the first of 5, -7, 9, -11, ... with (D/n) = -1, P = 1,
+ * Q = (1 - D) / 4.  m must hold n's Montgomery constants including r2. */
+static int strong_lucas(const struct mont64 *m)
+{
+    uint64_t n = m->n;
+    int64_t d_param;
+    if (!selfridge_d_baseline(n, &d_param))
+        return 0;
     /* Q = (1 - D) / 4 as a residue, then everything in Montgomery form. */
     int64_t q_param = (1 - d_param) / 4;
     uint64_t q_mod = q_param >= 0 ? (uint64_t)q_param % n : n - ((uint64_t)(-q_param) % n);
@@ -270,6 +282,16 @@ static int strong_lucas(const struct mont64 *m)
         qk = mont64_mul(qk, qk, n, m->n_inv);
     }
     return 0;
+}
+
+/* The strong Lucas test of odd n > 2^32 alone: for a faster level's kernel
+ * whose own base-2 strong test passed n (test_kernels.h). */
+int strong_lucas_baseline(uint64_t n)
+{
+    struct mont64 m;
+    mont64_setup_base2(&m, n);
+    mont64_setup_r2(&m);
+    return strong_lucas(&m);
 }
 
 /* ---- batches ------------------------------------------------------------- */

@@ -41,6 +41,20 @@ struct test_kernels {
 classify_u32_fn classify_u32_baseline;
 classify_u64_fn classify_u64_baseline;
 extern const struct test_kernels test_kernels_baseline;
+/* The second half of Baillie-PSW alone, for odd n > 2^32 that passed a
+ * base-2 strong test: 1 if n passes the strong Lucas test with Selfridge's
+ * parameters (so is prime), else 0. */
+int strong_lucas_baseline(uint64_t n);
+/* Selfridge's D for odd n > 3 (the first of 5, -7, 9, -11, ... with Jacobi
+ * symbol (D/n) = -1) in *d and 1; or 0 when n is a square or a D before it
+ * shares a factor with n: then n is composite. */
+int selfridge_d_baseline(uint64_t n, int64_t *d);
+
+/* test_avx512.c (built only with AVX-512 F/VL/DQ/BW and IFMA enabled,
+ * PRIMES_HAVE_AVX512): the same answers with 16- and 8-lane vectors. */
+classify_u32_fn classify_u32_avx512;
+classify_u64_fn classify_u64_avx512;
+extern const struct test_kernels test_kernels_avx512;
 
 /* test_avx2.c (x86-64, built when PRIMES_HAVE_AVX2): the u32 test eight
  * values per vector; u64 arrays' values below 2^32 go to it, the others to

@@ -21,6 +21,7 @@ Skipped, with the reason, only when no C compiler is found (CI has gcc).
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import subprocess
@@ -130,3 +131,49 @@ def test_cpu_detection_matches_the_kernel(c_compiler, tmp_path):
     avx2 = {"avx", "avx2", "bmi2", "fma", "popcnt"} <= expected
     avx512 = avx2 and {"avx512f", "avx512vl", "avx512dq", "avx512bw", "avx512ifma"} <= expected
     assert level == (2 if avx512 else 1 if avx2 else 0), output
+
+
+# --- the AVX-512 kernels (src_c/test_avx512.c) ------------------------------------------
+
+AVX512_FLAGS = ("avx512f", "avx512vl", "avx512dq", "avx512bw", "avx512ifma")
+
+
+def cpu_has_avx512() -> bool:
+    cpuinfo = Path("/proc/cpuinfo")
+    if platform.machine() not in ("x86_64", "AMD64") or not cpuinfo.is_file():
+        return False
+    flags_line = next((line for line in cpuinfo.read_text().splitlines() if line.startswith("flags")), "")
+    return set(AVX512_FLAGS) <= set(flags_line.split(":", 1)[-1].split())
+
+
+def run_avx512_check(compiler: str, level: str, which: str) -> str:
+    """tests/c/kernel_check_avx512.sh at `level` for the `which` build; every
+    check it ran must report 0 failures."""
+    done = subprocess.run(["bash", str(C_TESTS / "kernel_check_avx512.sh"), level, which],
+                          capture_output=True, text=True, timeout=900, env={**os.environ, "CC": compiler})
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    reports = re.findall(r"^avx512-[\w-]+: (\d+) checks, (\d+) failed$", done.stdout, re.MULTILINE)
+    assert len(reports) >= 7, done.stdout  # shapes, data files, sprp, samples, a range
+    assert all(failed == "0" and int(count) > 0 for count, failed in reports), done.stdout
+    assert f"kernel_check_avx512: level {level} passed" in done.stdout
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_avx512_kernels_match_the_baseline_under_emulation(c_compiler):
+    # SIMDe's AVX-512 in AVX2 plus an exact IFMA emulation (tests/c/avx512_emulation.h);
+    # .ci/avx512_emulated.sh runs the longer `ci` level.
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("the AVX-512 kernels exist for x86-64 only")
+    if not Path("/usr/include/simde/x86/avx512.h").is_file():
+        pytest.skip("SIMDe is not installed (Debian: libsimde-dev): the emulated AVX-512 check needs it")
+    output = run_avx512_check(c_compiler, "quick", "emulated")
+    assert "range [0, 1000000): 78498 primes" in output
+
+
+def test_avx512_kernels_match_the_baseline_natively(c_compiler):
+    if not cpu_has_avx512():
+        pytest.skip("this CPU lacks AVX-512 F/VL/DQ/BW or IFMA: the AVX-512 kernels are checked under "
+                    "emulation only (slow tier, .ci/avx512_emulated.sh)")
+    output = run_avx512_check(c_compiler, "quick", "native")
+    assert "range [0, 1000000): 78498 primes" in output

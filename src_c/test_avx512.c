@@ -1,0 +1,784 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_avx512.c -- the per-element test kernels for AVX-512 F/VL/DQ/BW with
+ * IFMA (PRIMES_CPU_AVX512).  Compiled with its own flags (meson.build:
+ * -mavx512f -mavx512vl -mavx512dq -mavx512bw -mavx512ifma -mavx2 -mbmi2
+ * -mfma); only test_dispatch.c points at it, and only when the CPU and the
+ * OS support all of these (cpu.c).  The answers are those of test_baseline.c
+ * for every input (tests/c/kernel_check_avx512.c checks it, under emulation
+ * on a CPU without AVX-512); src_c/README.md has the algorithm.
+ *
+ *   n < 2^32   16 lanes of 32 bits: the bit table below 2^16, evens, trial
+ *              division by the odd primes up to 181 as n * p^-1 mod 2^32 <=
+ *              (2^32 - 1) / p; the survivors, compacted (vpcompressd) into
+ *              full vectors, take one strong test to base 2 in 8 lanes of 64
+ *              bits with IFMA Montgomery arithmetic (R = 2^52, one 52-bit
+ *              limb), AVX512_VECTORS vectors interleaved; a pass is a prime
+ *              unless n is in the table of the 2314 base-2 strong
+ *              pseudoprimes below 2^32 (a vector binary search with gathers).
+ *   n >= 2^32  8 lanes of 64 bits: trial division by the odd primes up to
+ *              547 (n * p^-1 mod 2^64 <= (2^64 - 1) / p); the survivors,
+ *              compacted, take the strong test to base 2 in IFMA Montgomery
+ *              arithmetic with two 52-bit limbs (R = 2^104), AVX512_VECTORS_64
+ *              vectors interleaved; the few that pass (nearly all prime)
+ *              complete Baillie-PSW with the strong Lucas test (Selfridge's
+ *              D from the baseline's scalar search), in vectors as well.
+ *              Values below 2^32 in a 64-bit array take the 32-bit path.
+ *
+ * Outside Meson (the sanitizer and fuzz builds compile every C file of src_c
+ * with the baseline flags) the file compiles to nothing.  The emulated check
+ * defines PRIMES_AVX512_EMULATED and includes this file after
+ * tests/c/avx512_emulation.h.
+ */
+#include "primes.h"
+#include "test_kernels.h"
+
+#include "config.h"
+#include "tables.h"
+
+#if defined(PRIMES_AVX512_EMULATED)
+#define TEST_AVX512_BUILT 1 /* the intrinsics come from tests/c/avx512_emulation.h */
+#elif defined(__AVX512F__) && defined(__AVX512VL__) && defined(__AVX512DQ__) && defined(__AVX512BW__) \
+    && defined(__AVX512IFMA__) && defined(__AVX2__)
+#include <immintrin.h>
+#define TEST_AVX512_BUILT 1
+#endif
+
+#ifdef TEST_AVX512_BUILT
+
+#include <string.h>
+
+enum { BATCH = AVX512_BATCH, VECTORS = AVX512_VECTORS, VECTORS64 = AVX512_VECTORS_64 };
+
+#define LOW52 ((UINT64_C(1) << 52) - 1)
+/* |D| below this takes the vector Lucas test (its Montgomery form is |D| times
+ * a residue, which must stay below 2^20 n); others, if any, the scalar one. */
+#define LUCAS_MAX_D 8192
+
+/* ---- trial division ---------------------------------------------------------
+ *
+ * p divides n exactly when n * p^-1 (mod 2^w) <= (2^w - 1) / p: multiplying by
+ * the inverse maps the multiples of p onto 0 .. (2^w - 1) / p and every other
+ * residue above (the tables hold that bound plus one).  The inverses are constant expressions (Newton's iteration
+ * x -> x (2 - p x) doubles the correct low bits; p itself is right to 3). */
+#define INV_STEP32(x, p) ((uint32_t)((x) * (2u - (p) * (x))))
+#define INV32(p) INV_STEP32(INV_STEP32(INV_STEP32(INV_STEP32((uint32_t)(p), (p)), (p)), (p)), (p))
+#define T32(p) { INV32(p), UINT32_MAX / (p) + 1 }
+#define INV_STEP64(x, p) ((uint64_t)((x) * (UINT64_C(2) - (uint64_t)(p) * (x))))
+#define INV64(p) \
+    INV_STEP64(INV_STEP64(INV_STEP64(INV_STEP64(INV_STEP64((uint64_t)(p), (p)), (p)), (p)), (p)), (p))
+#define T64(p) { INV64(p), UINT64_MAX / (p) + 1 }
+
+struct divisor32 { uint32_t inverse, above; }; /* above: (2^32 - 1) / p + 1 */
+struct divisor64 { uint64_t inverse, above; };
+
+/* The odd primes up to 181 (181^2 < 2^16: any n >= 2^16 they divide is composite). */
+static const struct divisor32 divisors32[] = {
+    T32(3), T32(5), T32(7), T32(11), T32(13), T32(17), T32(19), T32(23), T32(29), T32(31), T32(37),
+    T32(41), T32(43), T32(47), T32(53), T32(59), T32(61), T32(67), T32(71), T32(73), T32(79), T32(83),
+    T32(89), T32(97), T32(101), T32(103), T32(107), T32(109), T32(113), T32(127), T32(131), T32(137),
+    T32(139), T32(149), T32(151), T32(157), T32(163), T32(167), T32(173), T32(179), T32(181),
+};
+
+/* The odd primes up to 547, for n >= 2^32. */
+static const struct divisor64 divisors64[] = {
+    T64(3), T64(5), T64(7), T64(11), T64(13), T64(17), T64(19), T64(23), T64(29), T64(31), T64(37),
+    T64(41), T64(43), T64(47), T64(53), T64(59), T64(61), T64(67), T64(71), T64(73), T64(79), T64(83),
+    T64(89), T64(97), T64(101), T64(103), T64(107), T64(109), T64(113), T64(127), T64(131), T64(137),
+    T64(139), T64(149), T64(151), T64(157), T64(163), T64(167), T64(173), T64(179), T64(181), T64(191),
+    T64(193), T64(197), T64(199), T64(211), T64(223), T64(227), T64(229), T64(233), T64(239), T64(241),
+    T64(251), T64(257), T64(263), T64(269), T64(271), T64(277), T64(281), T64(283), T64(293), T64(307),
+    T64(311), T64(313), T64(317), T64(331), T64(337), T64(347), T64(349), T64(353), T64(359), T64(367),
+    T64(373), T64(379), T64(383), T64(389), T64(397), T64(401), T64(409), T64(419), T64(421), T64(431),
+    T64(433), T64(439), T64(443), T64(449), T64(457), T64(461), T64(463), T64(467), T64(479), T64(487),
+    T64(491), T64(499), T64(503), T64(509), T64(521), T64(523), T64(541), T64(547),
+};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+_Static_assert(AVX512_TRIAL_PRIMES_32 <= COUNT_OF(divisors32), "config.h: at most 41 primes below 2^32");
+_Static_assert(AVX512_TRIAL_PRIMES_64 <= COUNT_OF(divisors64), "config.h: at most 100 primes above");
+
+/* The tables through a pointer the compiler cannot see into: it then reads
+ * each constant as a broadcast memory operand of the multiplication or the
+ * comparison, rather than building it in a register (two more instructions
+ * per constant). */
+#define OPAQUE(pointer) __asm__("" : "+r"(pointer))
+
+/* Lanes of x (16 x 32 bits) with no factor among divisors32: the mask of the
+ * lanes still alive is the write mask of each comparison (one instruction per
+ * prime for the comparison and the AND). */
+static inline __mmask16 no_factor32(__m512i x, __mmask16 alive)
+{
+    const struct divisor32 *d = divisors32;
+    OPAQUE(d);
+#pragma GCC unroll 64
+    for (size_t i = 0; i < AVX512_TRIAL_PRIMES_32; i++) {
+        __m512i product = _mm512_mullo_epi32(x, _mm512_set1_epi32((int)d[i].inverse));
+        alive = _mm512_mask_cmpge_epu32_mask(alive, product, _mm512_set1_epi32((int)d[i].above));
+    }
+    return alive;
+}
+
+/* Lanes of x (8 x 64 bits) with no factor among divisors64. */
+static inline __mmask8 no_factor64(__m512i x, __mmask8 alive)
+{
+    const struct divisor64 *d = divisors64;
+    OPAQUE(d);
+#pragma GCC unroll 128
+    for (size_t i = 0; i < AVX512_TRIAL_PRIMES_64; i++) {
+        __m512i product = _mm512_mullo_epi64(x, _mm512_set1_epi64((long long)d[i].inverse));
+        alive = _mm512_mask_cmpge_epu64_mask(alive, product, _mm512_set1_epi64((long long)d[i].above));
+    }
+    return alive;
+}
+
+/* ---- Montgomery arithmetic with IFMA, R = 2^52, odd n < 2^32 ------------------
+ *
+ * A residue x is kept as any value in (0, 2n) congruent to x R: since R > 4n,
+ * no product needs a final subtraction (below).  VPMADD52LUQ/HUQ multiply the
+ * low 52 bits of two lanes and add the low or the high 52 bits of the 104-bit
+ * product to a third. */
+
+/* a b R^-1 (mod n) as a value in (0, 2n), for a, b < 2^52 with a b < n 2^52:
+ * with lo, hi the halves of t = a b and m = lo n^-1 mod 2^52, m n has the
+ * same low half as t, so (t - m n) / R = hi - hi(m n) exactly, which lies in
+ * (-n, n) (hi(m n) < n as m < 2^52); n is added before the subtraction. */
+static inline __m512i redc52(__m512i a, __m512i b, __m512i n, __m512i n_inv)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i lo = _mm512_madd52lo_epu64(zero, a, b);
+    __m512i hi = _mm512_madd52hi_epu64(n, a, b);
+    __m512i m = _mm512_madd52lo_epu64(zero, lo, n_inv);
+    return _mm512_sub_epi64(hi, _mm512_madd52hi_epu64(zero, m, n));
+}
+
+/* n^-1 mod 2^52 for odd n: Newton's iteration from a 5-bit seed, 4 steps. */
+static inline __m512i inverse52(__m512i n)
+{
+    const __m512i two = _mm512_set1_epi64(2);
+    __m512i x = _mm512_xor_si512(_mm512_mullo_epi64(n, _mm512_set1_epi64(3)), two);
+    for (int i = 0; i < 4; i++)
+        x = _mm512_mullo_epi64(x, _mm512_sub_epi64(two, _mm512_mullo_epi64(n, x)));
+    return _mm512_and_si512(x, _mm512_set1_epi64((long long)((UINT64_C(1) << 52) - 1)));
+}
+
+/* 2^52 mod n (the Montgomery one) for odd n < 2^32, in [0, n).  The quotient
+ * comes from a double division: n and 2^52 are exact doubles, the rounded
+ * quotient q (< 2^36) is floor(2^52 / n) or one more, so 2^52 - q n lies in
+ * [-n, n) and one conditional addition of n fixes it.  Integer <-> double by
+ * the 2^52 exponent trick (exact below 2^52), which needs no AVX-512DQ
+ * conversion. */
+static inline __m512i two52_mod(__m512i n)
+{
+    const __m512i magic_bits = _mm512_set1_epi64(0x4330000000000000); /* the double 2^52 */
+    const __m512d magic = _mm512_set1_pd(4503599627370496.0);
+    __m512d n_d = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(n, magic_bits)), magic);
+    __m512d q_d = _mm512_div_pd(magic, n_d);
+    /* q_d + 2^52 rounds q_d to an integer; its low mantissa bits are that integer. */
+    __m512i q = _mm512_sub_epi64(_mm512_castpd_si512(_mm512_add_pd(q_d, magic)), magic_bits);
+    __m512i r = _mm512_sub_epi64(_mm512_set1_epi64(INT64_C(1) << 52), _mm512_mullo_epi64(q, n));
+    /* r < 0 (huge as unsigned) exactly when r + n is the answer. */
+    return _mm512_min_epu64(r, _mm512_add_epi64(r, n));
+}
+
+/* 8 values of 32 bits, zero-extended to 64-bit lanes. */
+static inline __m512i widen8(const uint32_t *p)
+{
+    const __m512i spread = _mm512_set_epi32(7, 7, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0, 0);
+    __m512i x = _mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(const void *)p));
+    return _mm512_and_si512(_mm512_permutexvar_epi32(spread, x), _mm512_set1_epi64(0xffffffff));
+}
+
+/* The strong test to base 2 of the 8 * nv odd numbers c[] in [2^16, 2^32),
+ * nv <= VECTORS: pass[i] bit j for c[8 i + j].
+ *
+ * With n - 1 = d 2^s, n passes when 2^d = 1 or 2^(d 2^i) = -1 for some
+ * 0 <= i < s.  The exponent n - 1 is walked from its top bit down to bit 1:
+ * after bit `pos`, x = 2^((n - 1) >> pos), so pos = s gives 2^d and pos = s - i
+ * gives 2^(d 2^i).  Above the largest s of the group no lane checks anything,
+ * and 4 bits go at a time: three squarings, then x (x 2^w) for the window's
+ * bits w, the doubling folded into the product (x 2^15 < 2^48 fits IFMA's 52
+ * bits, and x^2 2^15 / 2^52 < n keeps the result in (0, 2n)).  Below it, bit
+ * by bit, each lane checks its own positions pos <= s (the low pos bits of
+ * n - 1 are 0). */
+static inline void sprp2_vectors(const uint32_t *c, int nv, __mmask8 *pass)
+{
+    __m512i n[VECTORS], n_inv[VECTORS], one[VECTORS], minus_one[VECTORS], e[VECTORS], x[VECTORS];
+    uint32_t bits = 0;
+    int max_s = 0;
+    for (int j = 0; j < 8 * nv; j++) {
+        uint32_t d = c[j] - 1;
+        int s = __builtin_ctz(d);
+        bits |= d;
+        max_s = s > max_s ? s : max_s;
+    }
+    for (int i = 0; i < nv; i++) {
+        n[i] = widen8(c + 8 * i);
+        e[i] = _mm512_sub_epi64(n[i], _mm512_set1_epi64(1));
+        n_inv[i] = inverse52(n[i]);
+        one[i] = two52_mod(n[i]);
+        minus_one[i] = _mm512_sub_epi64(n[i], one[i]);
+        x[i] = one[i];
+        pass[i] = 0;
+    }
+    const __m512i bit_one = _mm512_set1_epi64(1), low4 = _mm512_set1_epi64(15);
+    int pos = 31 - __builtin_clz(bits);
+    for (; pos - 3 > max_s; pos -= 4) {
+        const __m512i shift = _mm512_set1_epi64(pos - 3);
+        for (int i = 0; i < nv; i++) {
+            __m512i w = _mm512_and_si512(_mm512_srlv_epi64(e[i], shift), low4);
+            x[i] = redc52(x[i], x[i], n[i], n_inv[i]);
+            x[i] = redc52(x[i], x[i], n[i], n_inv[i]);
+            x[i] = redc52(x[i], x[i], n[i], n_inv[i]);
+            x[i] = redc52(x[i], _mm512_sllv_epi64(x[i], w), n[i], n_inv[i]);
+        }
+    }
+    for (; pos > max_s; pos--) {
+        const __m512i shift = _mm512_set1_epi64(pos);
+        for (int i = 0; i < nv; i++) {
+            __m512i b = _mm512_and_si512(_mm512_srlv_epi64(e[i], shift), bit_one);
+            x[i] = redc52(x[i], _mm512_sllv_epi64(x[i], b), n[i], n_inv[i]);
+        }
+    }
+    for (; pos >= 1; pos--) {
+        const __m512i shift = _mm512_set1_epi64(pos);
+        const __m512i below = _mm512_set1_epi64((INT64_C(1) << pos) - 1), at = _mm512_set1_epi64(INT64_C(1) << pos);
+        for (int i = 0; i < nv; i++) {
+            __m512i b = _mm512_and_si512(_mm512_srlv_epi64(e[i], shift), bit_one);
+            x[i] = redc52(x[i], _mm512_sllv_epi64(x[i], b), n[i], n_inv[i]);
+            __m512i r = _mm512_min_epu64(x[i], _mm512_sub_epi64(x[i], n[i])); /* x mod n */
+            __mmask8 in_range = _mm512_testn_epi64_mask(e[i], below);     /* pos <= s */
+            __mmask8 at_s = in_range & _mm512_test_epi64_mask(e[i], at); /* pos == s */
+            pass[i] |= (__mmask8)((in_range & _mm512_cmpeq_epi64_mask(r, minus_one[i]))
+                                  | (at_s & _mm512_cmpeq_epi64_mask(r, one[i])));
+        }
+    }
+}
+
+/* ---- Montgomery arithmetic with IFMA, R = 2^104, odd n in [2^32, 2^64) --------
+ *
+ * Two 52-bit limbs, x = x0 + x1 2^52 with x0 < 2^52.  Residues again stay in
+ * (0, 2n), so x1 < 2^13; n1 < 2^12. */
+
+struct limbs2 { __m512i lo, hi; };
+
+/* a b R^-1 (mod n) in (0, 2n), normalised (lo < 2^52), for a1 b1 < 2^52 and
+ * a b < n 2^104: here a < 2n and b < 2^80 (x << w with w <= 15), or both
+ * below 2^20 n in the Lucas test.  Operand scanning: the partial products'
+ * halves are summed per limb position in 64-bit lanes (each below 2^55, far
+ * from overflowing), then two reduction rounds add m_i n 2^(52 i) with
+ * m_i = t_i (-n^-1) mod 2^52, each clearing the lowest limb, whose carry goes
+ * up.  hi(a1 b1) = 0 since a1 b1 < 2^52.  Result: (a b + m n) / R <
+ * n + a b / 2^104 < 2n. */
+static inline struct limbs2 reduce104(__m512i t0, __m512i t1, __m512i t2, __m512i n0, __m512i n1,
+                                      __m512i neg_inv)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    /* Round 1: t0 + lo(m0 n0) is 0 or 2^52. */
+    __m512i m0 = _mm512_madd52lo_epu64(zero, t0, neg_inv);
+    t0 = _mm512_madd52lo_epu64(t0, m0, n0);
+    t1 = _mm512_madd52hi_epu64(t1, m0, n0);
+    t1 = _mm512_madd52lo_epu64(t1, m0, n1);
+    t1 = _mm512_add_epi64(t1, _mm512_srli_epi64(t0, 52));
+    t2 = _mm512_madd52hi_epu64(t2, m0, n1);
+    /* Round 2: IFMA reads only t1's low 52 bits, which m1 clears. */
+    __m512i m1 = _mm512_madd52lo_epu64(zero, t1, neg_inv);
+    t1 = _mm512_madd52lo_epu64(t1, m1, n0);
+    t2 = _mm512_madd52hi_epu64(t2, m1, n0);
+    t2 = _mm512_madd52lo_epu64(t2, m1, n1);
+    t2 = _mm512_add_epi64(t2, _mm512_srli_epi64(t1, 52));
+    __m512i t3 = _mm512_madd52hi_epu64(zero, m1, n1);
+    struct limbs2 r;
+    r.lo = _mm512_and_si512(t2, _mm512_set1_epi64((long long)LOW52));
+    r.hi = _mm512_add_epi64(t3, _mm512_srli_epi64(t2, 52));
+    return r;
+}
+
+static inline struct limbs2 redc104(struct limbs2 a, struct limbs2 b, __m512i n0, __m512i n1, __m512i neg_inv)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i t0 = _mm512_madd52lo_epu64(zero, a.lo, b.lo);
+    __m512i t1 = _mm512_madd52hi_epu64(zero, a.lo, b.lo);
+    t1 = _mm512_madd52lo_epu64(t1, a.lo, b.hi);
+    t1 = _mm512_madd52lo_epu64(t1, a.hi, b.lo);
+    __m512i t2 = _mm512_madd52hi_epu64(zero, a.lo, b.hi);
+    t2 = _mm512_madd52hi_epu64(t2, a.hi, b.lo);
+    t2 = _mm512_madd52lo_epu64(t2, a.hi, b.hi);
+    return reduce104(t0, t1, t2, n0, n1, neg_inv);
+}
+
+/* a^2 R^-1 (mod n): the cross products once, by 2 a1 (< 2^14): 5 IFMA for
+ * the product instead of 7. */
+static inline struct limbs2 square104(struct limbs2 a, __m512i n0, __m512i n1, __m512i neg_inv)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i twice_hi = _mm512_add_epi64(a.hi, a.hi);
+    __m512i t0 = _mm512_madd52lo_epu64(zero, a.lo, a.lo);
+    __m512i t1 = _mm512_madd52hi_epu64(zero, a.lo, a.lo);
+    t1 = _mm512_madd52lo_epu64(t1, a.lo, twice_hi);
+    __m512i t2 = _mm512_madd52hi_epu64(zero, a.lo, twice_hi);
+    t2 = _mm512_madd52lo_epu64(t2, a.hi, a.hi);
+    return reduce104(t0, t1, t2, n0, n1, neg_inv);
+}
+
+/* x 2^w for per-lane shifts 0 <= w <= 15 (x < 2n, so x 2^w < 2^80). */
+static inline struct limbs2 shift2(struct limbs2 x, __m512i w)
+{
+    struct limbs2 r;
+    r.lo = _mm512_and_si512(_mm512_sllv_epi64(x.lo, w), _mm512_set1_epi64((long long)LOW52));
+    r.hi = _mm512_or_si512(_mm512_sllv_epi64(x.hi, w),
+                           _mm512_srlv_epi64(x.lo, _mm512_sub_epi64(_mm512_set1_epi64(52), w)));
+    return r;
+}
+
+/* x mod n, as one 64-bit lane, for x in (0, 2n): x >= n exactly when bit 64
+ * of x is set or its low 64 bits are >= n. */
+static inline __m512i reduce2(struct limbs2 x, __m512i n)
+{
+    __m512i low64 = _mm512_add_epi64(x.lo, _mm512_slli_epi64(x.hi, 52));
+    __mmask8 ge = (__mmask8)(_mm512_test_epi64_mask(x.hi, _mm512_set1_epi64(1 << 12))
+                             | _mm512_cmpge_epu64_mask(low64, n));
+    return _mm512_mask_sub_epi64(low64, ge, low64, n);
+}
+
+/* The strong test to base 2 of the 8 * nv odd numbers c[] in [2^32, 2^64)
+ * (nv <= VECTORS64): pass[i] bit j for c[8 i + j].  The walk of
+ * sprp2_vectors, in two limbs; the Montgomery one, 2^104 mod n, by one
+ * scalar 128-bit remainder per number. */
+static inline void sprp2_vectors64(const uint64_t *c, int nv, __mmask8 *pass)
+{
+    __m512i n[VECTORS64], n0[VECTORS64], n1[VECTORS64], neg_inv[VECTORS64], one[VECTORS64],
+        minus_one[VECTORS64], e[VECTORS64];
+    struct limbs2 x[VECTORS64];
+    uint64_t ones[8 * VECTORS64], bits = 0;
+    int max_s = 0;
+    for (int j = 0; j < 8 * nv; j++) {
+        uint64_t d = c[j] - 1;
+        int s = __builtin_ctzll(d);
+        bits |= d;
+        max_s = s > max_s ? s : max_s;
+        ones[j] = (uint64_t)(((unsigned __int128)1 << 104) % c[j]);
+    }
+    const __m512i low52 = _mm512_set1_epi64((long long)LOW52);
+    for (int i = 0; i < nv; i++) {
+        n[i] = _mm512_loadu_si512((const void *)(c + 8 * i));
+        n0[i] = _mm512_and_si512(n[i], low52);
+        n1[i] = _mm512_srli_epi64(n[i], 52);
+        e[i] = _mm512_sub_epi64(n[i], _mm512_set1_epi64(1));
+        neg_inv[i] = _mm512_and_si512(_mm512_sub_epi64(_mm512_setzero_si512(), inverse52(n[i])), low52);
+        one[i] = _mm512_loadu_si512((const void *)(ones + 8 * i));
+        minus_one[i] = _mm512_sub_epi64(n[i], one[i]);
+        x[i].lo = _mm512_and_si512(one[i], low52);
+        x[i].hi = _mm512_srli_epi64(one[i], 52);
+        pass[i] = 0;
+    }
+    const __m512i bit_one = _mm512_set1_epi64(1), low4 = _mm512_set1_epi64(15);
+    int pos = 63 - __builtin_clzll(bits);
+    for (; pos - 3 > max_s; pos -= 4) {
+        const __m512i shift = _mm512_set1_epi64(pos - 3);
+#pragma GCC unroll 8
+        for (int i = 0; i < nv; i++) {
+            __m512i w = _mm512_and_si512(_mm512_srlv_epi64(e[i], shift), low4);
+            x[i] = square104(x[i], n0[i], n1[i], neg_inv[i]);
+            x[i] = square104(x[i], n0[i], n1[i], neg_inv[i]);
+            x[i] = square104(x[i], n0[i], n1[i], neg_inv[i]);
+            x[i] = redc104(x[i], shift2(x[i], w), n0[i], n1[i], neg_inv[i]);
+        }
+    }
+    for (; pos > max_s; pos--) {
+        const __m512i shift = _mm512_set1_epi64(pos);
+#pragma GCC unroll 8
+        for (int i = 0; i < nv; i++) {
+            __m512i b = _mm512_and_si512(_mm512_srlv_epi64(e[i], shift), bit_one);
+            x[i] = redc104(x[i], shift2(x[i], b), n0[i], n1[i], neg_inv[i]);
+        }
+    }
+    for (; pos >= 1; pos--) {
+        const __m512i shift = _mm512_set1_epi64(pos);
+        const __m512i below = _mm512_set1_epi64((long long)((UINT64_C(1) << pos) - 1));
+        const __m512i at = _mm512_set1_epi64((long long)(UINT64_C(1) << pos));
+#pragma GCC unroll 8
+        for (int i = 0; i < nv; i++) {
+            __m512i b = _mm512_and_si512(_mm512_srlv_epi64(e[i], shift), bit_one);
+            x[i] = redc104(x[i], shift2(x[i], b), n0[i], n1[i], neg_inv[i]);
+            __m512i r = reduce2(x[i], n[i]);
+            __mmask8 in_range = _mm512_testn_epi64_mask(e[i], below);
+            __mmask8 at_s = in_range & _mm512_test_epi64_mask(e[i], at);
+            pass[i] |= (__mmask8)((in_range & _mm512_cmpeq_epi64_mask(r, minus_one[i]))
+                                  | (at_s & _mm512_cmpeq_epi64_mask(r, one[i])));
+        }
+    }
+}
+
+/* ---- the strong Lucas test, two limbs ------------------------------------------
+ *
+ * Values here may exceed 2n (up to 8n, below 2^67, so hi < 2^15): every
+ * product stays exact (a1 b1 < 2^52) and its result below 2n, since a b / R <
+ * n while a, b < 2^20 n; sums are formed in two limbs and normalised. */
+
+static inline struct limbs2 normalise2(__m512i lo, __m512i hi)
+{
+    struct limbs2 r;
+    r.hi = _mm512_add_epi64(hi, _mm512_srli_epi64(lo, 52));
+    r.lo = _mm512_and_si512(lo, _mm512_set1_epi64((long long)LOW52));
+    return r;
+}
+
+static inline struct limbs2 add2(struct limbs2 a, struct limbs2 b)
+{
+    return normalise2(_mm512_add_epi64(a.lo, b.lo), _mm512_add_epi64(a.hi, b.hi));
+}
+
+/* a - b + m for b <= m: the low limb borrows 2^52 ahead so that it never goes
+ * negative; the high limb's wrap-around cancels in 64-bit arithmetic. */
+static inline struct limbs2 sub_plus2(struct limbs2 a, struct limbs2 b, struct limbs2 m)
+{
+    __m512i lo = _mm512_sub_epi64(_mm512_add_epi64(_mm512_add_epi64(a.lo, m.lo), _mm512_set1_epi64(INT64_C(1) << 52)), b.lo);
+    __m512i hi = _mm512_sub_epi64(_mm512_add_epi64(a.hi, m.hi), _mm512_add_epi64(b.hi, _mm512_set1_epi64(1)));
+    return normalise2(lo, hi);
+}
+
+/* x / 2 (mod n) for odd n: (x + n) / 2 when x is odd. */
+static inline struct limbs2 half2(struct limbs2 x, __m512i n0, __m512i n1)
+{
+    __mmask8 odd = _mm512_test_epi64_mask(x.lo, _mm512_set1_epi64(1));
+    x = normalise2(_mm512_mask_add_epi64(x.lo, odd, x.lo, n0), _mm512_mask_add_epi64(x.hi, odd, x.hi, n1));
+    struct limbs2 r;
+    r.lo = _mm512_or_si512(_mm512_srli_epi64(x.lo, 1),
+                           _mm512_slli_epi64(_mm512_and_si512(x.hi, _mm512_set1_epi64(1)), 51));
+    r.hi = _mm512_srli_epi64(x.hi, 1);
+    return r;
+}
+
+/* x - m where x >= m (signed high limb not negative), else x. */
+static inline struct limbs2 reduce_by(struct limbs2 x, struct limbs2 m)
+{
+    struct limbs2 zero = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+    struct limbs2 d = sub_plus2(x, m, zero);
+    __mmask8 ge = (__mmask8)~_mm512_movepi64_mask(d.hi);
+    x.lo = _mm512_mask_mov_epi64(x.lo, ge, d.lo);
+    x.hi = _mm512_mask_mov_epi64(x.hi, ge, d.hi);
+    return x;
+}
+
+/* Lanes where x (< 8n) is 0 mod n: reduced by 4n, 2n, n. */
+static inline __mmask8 zero_mod(struct limbs2 x, const struct limbs2 *multiples)
+{
+    x = reduce_by(x, multiples[2]);
+    x = reduce_by(x, multiples[1]);
+    x = reduce_by(x, multiples[0]);
+    return _mm512_testn_epi64_mask(_mm512_or_si512(x.lo, x.hi), _mm512_set1_epi64(-1));
+}
+
+static inline struct limbs2 split2(__m512i x)
+{
+    struct limbs2 r = {_mm512_and_si512(x, _mm512_set1_epi64((long long)LOW52)), _mm512_srli_epi64(x, 52)};
+    return r;
+}
+
+/* The strong Lucas test with Selfridge's parameters (P = 1, Q = (1 - D) / 4)
+ * of the 8 * nv odd numbers c[] (nv <= VECTORS64), as strong_lucas in
+ * test_baseline.c, whose D (dd[], |D| < 2^13) each comes with: pass[i] bit j
+ * for c[8 i + j].  n + 1 = k 2^s; the ladder over k's bits starts from index
+ * 0 (U = 0, V = 2, Q^0 = 1), so lanes whose k is shorter than the group's
+ * longest stay at index 0 until their top bit: one walk for all lanes.  Per
+ * bit U = U V, V = V^2 - 2 Q^j, Q^2j; for a 1 bit also U = (U + V) / 2,
+ * V = (D U + V) / 2, Q^(j+1), blended in by the bit.  D and Q enter
+ * Montgomery form as |D| times 2^104 (or -2^104) mod n, a lazy value below
+ * 2^13 n. */
+static inline void lucas_vectors64(const uint64_t *c, const int64_t *dd, int nv, __mmask8 *pass)
+{
+    __m512i n0[VECTORS64], n1[VECTORS64], neg_inv[VECTORS64], k[VECTORS64], s_lanes[VECTORS64];
+    struct limbs2 u[VECTORS64], v[VECTORS64], qk[VECTORS64], q[VECTORS64], dm[VECTORS64];
+    struct limbs2 multiples[VECTORS64][3]; /* n, 2n, 4n */
+    uint64_t ones[8 * VECTORS64], minus_ones[8 * VECTORS64], d_abs[8 * VECTORS64], q_abs[8 * VECTORS64],
+        d_neg[8 * VECTORS64], q_neg[8 * VECTORS64], k_all = 0;
+    int max_s = 0;
+    for (int j = 0; j < 8 * nv; j++) {
+        uint64_t kk = c[j] + 1; /* c[j] < 2^64 - 1 */
+        int sj = __builtin_ctzll(kk);
+        k_all |= kk >> sj;
+        max_s = sj > max_s ? sj : max_s;
+        ones[j] = (uint64_t)(((unsigned __int128)1 << 104) % c[j]);
+        minus_ones[j] = c[j] - ones[j];
+        int64_t qq = (1 - dd[j]) / 4;
+        d_abs[j] = (uint64_t)(dd[j] < 0 ? -dd[j] : dd[j]);
+        q_abs[j] = (uint64_t)(qq < 0 ? -qq : qq);
+        d_neg[j] = dd[j] < 0 ? UINT64_MAX : 0;
+        q_neg[j] = qq < 0 ? UINT64_MAX : 0;
+    }
+    const __m512i low52 = _mm512_set1_epi64((long long)LOW52), zero = _mm512_setzero_si512();
+    for (int i = 0; i < nv; i++) {
+        __m512i n = _mm512_loadu_si512((const void *)(c + 8 * i));
+        n0[i] = _mm512_and_si512(n, low52);
+        n1[i] = _mm512_srli_epi64(n, 52);
+        neg_inv[i] = _mm512_and_si512(_mm512_sub_epi64(zero, inverse52(n)), low52);
+        __m512i kk = _mm512_add_epi64(n, _mm512_set1_epi64(1));
+        s_lanes[i] = _mm512_and_si512(kk, _mm512_sub_epi64(zero, kk)); /* 2^s, the lowest bit of n + 1 */
+        uint64_t lanes_k[8];
+        for (int j = 0; j < 8; j++) {
+            uint64_t v1 = c[8 * i + j] + 1;
+            lanes_k[j] = v1 >> __builtin_ctzll(v1);
+        }
+        k[i] = _mm512_loadu_si512((const void *)lanes_k);
+        multiples[i][0] = split2(n);
+        multiples[i][1] = add2(multiples[i][0], multiples[i][0]);
+        multiples[i][2] = add2(multiples[i][1], multiples[i][1]);
+        struct limbs2 one = split2(_mm512_loadu_si512((const void *)(ones + 8 * i)));
+        struct limbs2 minus_one = split2(_mm512_loadu_si512((const void *)(minus_ones + 8 * i)));
+        /* |D| (+-2^104 mod n) and |Q| (+-2^104 mod n): small times a limb pair. */
+        __mmask8 d_negative = _mm512_test_epi64_mask(_mm512_loadu_si512((const void *)(d_neg + 8 * i)), _mm512_set1_epi64(1));
+        __mmask8 q_negative = _mm512_test_epi64_mask(_mm512_loadu_si512((const void *)(q_neg + 8 * i)), _mm512_set1_epi64(1));
+        __m512i da = _mm512_loadu_si512((const void *)(d_abs + 8 * i));
+        __m512i qa = _mm512_loadu_si512((const void *)(q_abs + 8 * i));
+        struct limbs2 base_d = {_mm512_mask_mov_epi64(one.lo, d_negative, minus_one.lo),
+                                _mm512_mask_mov_epi64(one.hi, d_negative, minus_one.hi)};
+        struct limbs2 base_q = {_mm512_mask_mov_epi64(one.lo, q_negative, minus_one.lo),
+                                _mm512_mask_mov_epi64(one.hi, q_negative, minus_one.hi)};
+        dm[i] = normalise2(_mm512_madd52lo_epu64(zero, base_d.lo, da),
+                           _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, base_d.lo, da), base_d.hi, da));
+        q[i] = normalise2(_mm512_madd52lo_epu64(zero, base_q.lo, qa),
+                          _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, base_q.lo, qa), base_q.hi, qa));
+        u[i].lo = zero;
+        u[i].hi = zero;
+        v[i] = add2(one, one);
+        qk[i] = one;
+        pass[i] = 0;
+    }
+    for (int bit = 63 - __builtin_clzll(k_all); bit >= 0; bit--) {
+        const __m512i shift = _mm512_set1_epi64(bit);
+#pragma GCC unroll 8
+        for (int i = 0; i < nv; i++) {
+            __mmask8 one_bit = _mm512_test_epi64_mask(_mm512_srlv_epi64(k[i], shift), _mm512_set1_epi64(1));
+            u[i] = redc104(u[i], v[i], n0[i], n1[i], neg_inv[i]);
+            v[i] = sub_plus2(square104(v[i], n0[i], n1[i], neg_inv[i]), add2(qk[i], qk[i]), multiples[i][2]);
+            qk[i] = square104(qk[i], n0[i], n1[i], neg_inv[i]);
+            struct limbs2 u_next = half2(add2(u[i], v[i]), n0[i], n1[i]);
+            struct limbs2 v_next = half2(add2(redc104(dm[i], u[i], n0[i], n1[i], neg_inv[i]), v[i]), n0[i], n1[i]);
+            struct limbs2 qk_next = redc104(qk[i], q[i], n0[i], n1[i], neg_inv[i]);
+            u[i].lo = _mm512_mask_mov_epi64(u[i].lo, one_bit, u_next.lo);
+            u[i].hi = _mm512_mask_mov_epi64(u[i].hi, one_bit, u_next.hi);
+            v[i].lo = _mm512_mask_mov_epi64(v[i].lo, one_bit, v_next.lo);
+            v[i].hi = _mm512_mask_mov_epi64(v[i].hi, one_bit, v_next.hi);
+            qk[i].lo = _mm512_mask_mov_epi64(qk[i].lo, one_bit, qk_next.lo);
+            qk[i].hi = _mm512_mask_mov_epi64(qk[i].hi, one_bit, qk_next.hi);
+        }
+    }
+    for (int i = 0; i < nv; i++)
+        pass[i] = (__mmask8)(zero_mod(u[i], multiples[i]) | zero_mod(v[i], multiples[i]));
+    /* V_(k 2^r) = V_(k 2^(r-1))^2 - 2 Q^(k 2^(r-1)) for 1 <= r < s. */
+    for (int r = 1; r < max_s; r++) {
+        const __m512i above = _mm512_set1_epi64((long long)(UINT64_C(1) << (r + 1)));
+        for (int i = 0; i < nv; i++) {
+            v[i] = sub_plus2(square104(v[i], n0[i], n1[i], neg_inv[i]), add2(qk[i], qk[i]), multiples[i][2]);
+            qk[i] = square104(qk[i], n0[i], n1[i], neg_inv[i]);
+            __mmask8 in_range = _mm512_cmpge_epu64_mask(s_lanes[i], above); /* r < s */
+            pass[i] |= (__mmask8)(in_range & zero_mod(v[i], multiples[i]));
+        }
+    }
+}
+
+/* Lanes of c[0..7] that are base-2 strong pseudoprimes below 2^32: a
+ * branch-free binary search of the sorted table, 8 lanes at once (the
+ * sequence of halvings depends on the table's size only). */
+static inline __mmask8 in_spsp2_table(const uint32_t *c)
+{
+    const int *table = (const int *)(const void *)spsp2_below_2_32;
+    /* Unsigned order as signed order of the values with the top bit flipped. */
+    const __m256i flip = _mm256_set1_epi32(INT32_MIN);
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)c);
+    __m256i x_flipped = _mm256_xor_si256(x, flip);
+    __m256i base = _mm256_setzero_si256();
+    for (int len = SPSP2_COUNT; len > 1;) {
+        int half = len / 2;
+        __m256i step = _mm256_set1_epi32(half);
+        __m256i probe = _mm256_i32gather_epi32(table, _mm256_add_epi32(base, step), 4);
+        __m256i above = _mm256_cmpgt_epi32(_mm256_xor_si256(probe, flip), x_flipped);
+        base = _mm256_add_epi32(base, _mm256_andnot_si256(above, step)); /* probe <= x: move up */
+        len -= half;
+    }
+    __m256i found = _mm256_i32gather_epi32(table, base, 4);
+    return (__mmask8)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(found, x)));
+}
+
+static inline int small_table_is_prime(uint32_t n) /* n < SMALL_LIMIT */
+{
+    if (!(n & 1u))
+        return n == 2;
+    uint32_t index = n >> 1;
+    return (small_odd_prime_bits[index >> 3] >> (index & 7u)) & 1u;
+}
+
+/* res[k] for k < count <= BATCH, every v[k] < 2^32. */
+static void classify_batch_u32(const uint32_t *v, size_t count, uint8_t *res)
+{
+    /* Survivors of trial division and their offsets; room for a whole vector
+     * stored past the last one, and for the padding of the last group. */
+    uint32_t cand[BATCH + 16], at[BATCH + 16];
+    size_t n_cand = 0;
+    static const uint32_t lane[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const __m512i lanes = _mm512_loadu_si512((const void *)lane);
+    memset(res, 0, count);
+    for (size_t k = 0; k < count; k += 16) {
+        __m512i x;
+        __mmask16 valid = 0xffff;
+        if (count - k >= 16) {
+            x = _mm512_loadu_si512((const void *)(v + k));
+        } else { /* the tail through a copy: no read past the array */
+            uint32_t tail[16] = {0};
+            memcpy(tail, v + k, (count - k) * sizeof(uint32_t));
+            x = _mm512_loadu_si512((const void *)tail);
+            valid = (__mmask16)((1u << (count - k)) - 1);
+        }
+        __mmask16 large = valid & _mm512_cmpge_epu32_mask(x, _mm512_set1_epi32((int)SMALL_LIMIT));
+        /* Values below 2^16 (rare in random input; dense ones are sieved by
+         * the engines) from the bit table. */
+        for (unsigned small = (unsigned)(valid & ~large); small; small &= small - 1) {
+            unsigned j = (unsigned)__builtin_ctz(small);
+            res[k + j] = (uint8_t)small_table_is_prime(v[k + j]);
+        }
+        __mmask16 odd = _mm512_test_epi32_mask(x, _mm512_set1_epi32(1));
+        __mmask16 alive = no_factor32(x, large & odd);
+        _mm512_storeu_si512((void *)(cand + n_cand), _mm512_maskz_compress_epi32(alive, x));
+        _mm512_storeu_si512((void *)(at + n_cand),
+                            _mm512_maskz_compress_epi32(alive, _mm512_add_epi32(lanes, _mm512_set1_epi32((int)k))));
+        n_cand += (size_t)__builtin_popcount(alive);
+    }
+    /* Pad to whole vectors with a prime; its answers are not used. */
+    for (size_t j = n_cand; j % 8; j++)
+        cand[j] = 4294967291u;
+    for (size_t g = 0; g < n_cand; g += 8 * VECTORS) {
+        __mmask8 pass[VECTORS];
+        size_t rest = (n_cand - g + 7) / 8;
+        int nv = rest < VECTORS ? (int)rest : VECTORS;
+        if (nv == VECTORS)
+            sprp2_vectors(cand + g, VECTORS, pass); /* the common case, fully unrolled */
+        else
+            sprp2_vectors(cand + g, nv, pass);
+        for (int i = 0; i < nv; i++) {
+            unsigned prime = pass[i];
+            if (prime)
+                prime &= ~(unsigned)in_spsp2_table(cand + g + 8 * (size_t)i);
+            for (size_t j = 0; j < 8 && g + 8 * (size_t)i + j < n_cand; j++)
+                res[at[g + 8 * (size_t)i + j]] = (uint8_t)((prime >> j) & 1u);
+        }
+    }
+}
+
+/* res[k] for k < count <= BATCH, any values. */
+static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
+{
+    uint32_t small[BATCH + 8], small_at[BATCH + 8];
+    uint64_t large[BATCH + 8];
+    uint32_t large_at[BATCH + 8];
+    uint8_t answer[BATCH];
+    size_t n_small = 0, n_large = 0;
+    static const uint64_t lane[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    const __m512i lanes = _mm512_loadu_si512((const void *)lane);
+    memset(res, 0, count);
+    for (size_t k = 0; k < count; k += 8) {
+        __m512i x;
+        __mmask8 valid = 0xff;
+        if (count - k >= 8) {
+            x = _mm512_loadu_si512((const void *)(v + k));
+        } else {
+            uint64_t tail[8] = {0};
+            memcpy(tail, v + k, (count - k) * sizeof(uint64_t));
+            x = _mm512_loadu_si512((const void *)tail);
+            valid = (__mmask8)((1u << (count - k)) - 1);
+        }
+        __m512i index = _mm512_add_epi64(lanes, _mm512_set1_epi64((long long)k));
+        __mmask8 below = valid & _mm512_cmple_epu64_mask(x, _mm512_set1_epi64(0xffffffff));
+        _mm256_storeu_si256((__m256i *)(void *)(small + n_small),
+                            _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(below, x)));
+        _mm256_storeu_si256((__m256i *)(void *)(small_at + n_small),
+                            _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(below, index)));
+        n_small += (size_t)__builtin_popcount(below);
+        __mmask8 odd = _mm512_test_epi64_mask(x, _mm512_set1_epi64(1));
+        __mmask8 alive = no_factor64(x, (__mmask8)(valid & ~below & odd));
+        _mm512_storeu_si512((void *)(large + n_large), _mm512_maskz_compress_epi64(alive, x));
+        _mm256_storeu_si256((__m256i *)(void *)(large_at + n_large),
+                            _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(alive, index)));
+        n_large += (size_t)__builtin_popcount(alive);
+    }
+    classify_batch_u32(small, n_small, answer);
+    for (size_t j = 0; j < n_small; j++)
+        res[small_at[j]] = answer[j];
+    /* The survivors above 2^32 (about 9% of random input, every prime): the
+     * base-2 strong test in vectors, which rejects nearly every composite;
+     * those that pass (nearly all prime) complete Baillie-PSW with the
+     * baseline's strong Lucas test (scalar). */
+    uint64_t lucas[BATCH + 8];
+    int64_t lucas_d[BATCH + 8];
+    uint32_t lucas_at[BATCH];
+    size_t n_lucas = 0;
+    for (size_t j = n_large; j % 8; j++)
+        large[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime: padding */
+    for (size_t g = 0; g < n_large; g += 8 * VECTORS64) {
+        __mmask8 pass[VECTORS64];
+        size_t rest = (n_large - g + 7) / 8;
+        int nv = rest < VECTORS64 ? (int)rest : VECTORS64;
+        if (nv == VECTORS64)
+            sprp2_vectors64(large + g, VECTORS64, pass);
+        else
+            sprp2_vectors64(large + g, nv, pass);
+        for (int i = 0; i < nv; i++)
+            for (unsigned bits = pass[i]; bits; bits &= bits - 1) {
+                size_t at = g + 8 * (size_t)i + (size_t)__builtin_ctz(bits);
+                if (at >= n_large)
+                    continue;
+                int64_t d;
+                if (!selfridge_d_baseline(large[at], &d))
+                    continue; /* a square, or D shares a factor: composite */
+                if (d > -LUCAS_MAX_D && d < LUCAS_MAX_D) {
+                    lucas[n_lucas] = large[at];
+                    lucas_d[n_lucas] = d;
+                    lucas_at[n_lucas++] = large_at[at];
+                } else { /* never seen; kept exact */
+                    res[large_at[at]] = (uint8_t)strong_lucas_baseline(large[at]);
+                }
+            }
+    }
+    /* The strong Lucas tests, in vectors again. */
+    for (size_t j = n_lucas; j % 8; j++) {
+        lucas[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime, D = 5 */
+        lucas_d[j] = 5;
+    }
+    for (size_t g = 0; g < n_lucas; g += 8 * VECTORS64) {
+        __mmask8 pass[VECTORS64];
+        size_t rest = (n_lucas - g + 7) / 8;
+        int nv = rest < VECTORS64 ? (int)rest : VECTORS64;
+        if (nv == VECTORS64)
+            lucas_vectors64(lucas + g, lucas_d + g, VECTORS64, pass);
+        else
+            lucas_vectors64(lucas + g, lucas_d + g, nv, pass);
+        for (int i = 0; i < nv; i++)
+            for (size_t j = 0; j < 8 && g + 8 * (size_t)i + j < n_lucas; j++)
+                res[lucas_at[g + 8 * (size_t)i + j]] = (uint8_t)((pass[i] >> j) & 1u);
+    }
+}
+
+/* ---- the kernels ----------------------------------------------------------- */
+
+void classify_u32_avx512(const uint32_t *v, size_t count, uint8_t *res)
+{
+    for (size_t done = 0; done < count; done += BATCH)
+        classify_batch_u32(v + done, count - done < BATCH ? count - done : BATCH, res + done);
+}
+
+void classify_u64_avx512(const uint64_t *v, size_t count, uint8_t *res)
+{
+    for (size_t done = 0; done < count; done += BATCH)
+        classify_batch_u64(v + done, count - done < BATCH ? count - done : BATCH, res + done);
+}
+
+const struct test_kernels test_kernels_avx512 = {
+    .name = "avx512",
+    .level = PRIMES_CPU_AVX512,
+    .classify_u32 = classify_u32_avx512,
+    .classify_u64 = classify_u64_avx512,
+};
+
+#else
+typedef int test_avx512_not_built; /* ISO C forbids an empty translation unit */
+#endif /* TEST_AVX512_BUILT */
