@@ -74,4 +74,33 @@ enum chunk_engine {
 enum chunk_engine plan_chunk(int method, size_t elements, uint64_t min, uint64_t max, int consecutive,
                              int counting);
 
+/* ---- ranges (entry_range.c) ------------------------------------------------
+ *
+ * A range is the elements first + j step, 0 <= j < n (n >= 1, step >= 1, the
+ * last element <= 2^64 - 1).  It is answered by the segmented sieve
+ * (sieve_segmented.h) over pieces of [first, last], or by the per-element
+ * test over pieces of its elements, whichever the cost model (config.h,
+ * "ranges") prices lower; method SIEVE or TEST forces one.  A piece is
+ * `piece` consecutive elements (the last piece may be shorter); `pieces`
+ * pieces in all, handed out on `threads` threads. */
+enum range_engine {
+    RANGE_SIEVE,
+    RANGE_TEST,
+};
+
+struct range_plan {
+    enum range_engine engine;
+    int threads;
+    uint64_t piece;  /* elements per piece, >= 1 */
+    uint64_t pieces; /* ceil(n / piece) */
+};
+
+struct range_plan plan_range(uint64_t first, uint64_t step, uint64_t n, int threads, int method);
+
+/* The model's estimates, in ns on one thread (exposed for the tests). */
+double plan_range_sieve_ns(uint64_t first, uint64_t step, uint64_t n, uint64_t pieces);
+double plan_range_test_ns(uint64_t first, uint64_t step, uint64_t n);
+/* About pi(sqrt(x)): the sieving primes of a range ending at x. */
+double plan_sieving_primes(uint64_t x);
+
 #endif /* PRIMES_PLAN_H */

@@ -147,10 +147,22 @@ static void forced_methods_are_obeyed(void)
     CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_TEST, 0, 100).path == PLAN_TEST);
     CHECK(plan_chunk(PRIMES_METHOD_TEST, 20000, 100000, 120000, 1, 1) == CHUNK_TEST);
     /* SIEVE: the pass even when the first chunk is all above 2^32, and the
-     * bucketed sieve however sparse the values. */
+     * bucketed sieve while sieving the span costs at most
+     * SIEVE_FORCED_MAX_COST_RATIO times the test (where AUTO would test). */
     CHECK(after_first_chunk(160000, 2, PRIMES_METHOD_SIEVE, UINT64_C(1) << 32, UINT64_MAX).path == PLAN_SCAN);
-    CHECK(after_scan(160000, 2, PRIMES_METHOD_SIEVE, 0, INT32_MAX, 5, INT32_MAX - 3, 160000).path
+    CHECK(after_scan(1600000, 2, PRIMES_METHOD_AUTO, 0, INT32_MAX, 5, 5 + (UINT64_C(1) << 26), 1600000).path
+          == PLAN_PER_CHUNK);
+    CHECK(after_scan(1600000, 2, PRIMES_METHOD_SIEVE, 0, INT32_MAX, 5, 5 + (UINT64_C(1) << 26), 1600000).path
           == PLAN_BUCKETED);
+    /* ... but not for values spread thin: 160000 over 2^31, 4 x 10^6 random
+     * uint32 (a whole array or a 65536-element part of it alike), which
+     * every mode and layout then tests. */
+    CHECK(after_scan(160000, 2, PRIMES_METHOD_SIEVE, 0, INT32_MAX, 5, INT32_MAX - 3, 160000).path
+          == PLAN_PER_CHUNK);
+    CHECK(after_scan(4000000, 2, PRIMES_METHOD_SIEVE, 0, UINT32_MAX, 3, UINT32_MAX - 2, 4000000).path
+          == PLAN_PER_CHUNK);
+    CHECK(after_scan(65536, 1, PRIMES_METHOD_SIEVE, 0, UINT32_MAX, 3, UINT32_MAX - 2, 65536).path
+          == PLAN_PER_CHUNK);
     CHECK(after_scan(160000, 2, PRIMES_METHOD_SIEVE, 0, UINT64_MAX, 70000, 70000, 1).path == PLAN_BUCKETED);
     /* SIEVE: a sparse window that the cost model would test is sieved. */
     CHECK(plan_chunk(PRIMES_METHOD_AUTO, 100, 2000000000, 2000100000, 0, 1) == CHUNK_TEST);
