@@ -44,12 +44,19 @@ _THREADING_PART = 1 << 22
 
 def _ascending(r: range) -> tuple[int, int, int]:
     """``(first, step, n)`` of the same elements in increasing order (n may be 0)."""
-    n = len(r)
+    # Not len(r) nor r[-1]: they fail past sys.maxsize elements (huge negative starts).
+    start, stop, step = r.start, r.stop, r.step
+    if step > 0:
+        n = max(0, (stop - start + step - 1) // step)
+        first = start
+    else:
+        n = max(0, (start - stop - step - 1) // -step)
+        first, step = start + (n - 1) * step, -step
     if n == 0:
         return 0, 1, 0
-    if r.step > 0:
-        return r.start, r.step, n
-    return r[-1], -r.step, n
+    if n == 1:
+        step = 1  # any step: one element (and the C library takes steps below 2**64)
+    return first, step, n
 
 
 def _check_top(first: int, step: int, n: int) -> None:
@@ -177,9 +184,9 @@ def is_prime(r: range, out: Optional[Any] = None, mode: str = "pthreads", thread
     first, step, n = _ascending(r)
     _check_top(first, step, n)
     if out is not None:
-        target: np.ndarray = check_out(out, (len(r),), (r,))
+        target: np.ndarray = check_out(out, (n,), (r,))
     else:
-        target = np.empty(len(r), dtype=np.bool_)
+        target = np.empty(n, dtype=np.bool_)
     flat = target.view(np.ndarray)
     if r.step < 0 and n:
         flat = flat[::-1]  # the ascending elements, written backwards into the result
