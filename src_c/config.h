@@ -93,7 +93,7 @@
 /* A piece must sieve at least this many integers, and at least
  * RANGE_PIECE_SETUP_RATIO x (its set-up cost / its cost per integer), so that
  * making the sieving primes stays a small part of each piece's work. */
-#define RANGE_PIECE_MIN_SPAN (UINT64_C(1) << 24)
+#define RANGE_PIECE_MIN_SPAN (UINT64_C(1) << 21)
 #define RANGE_PIECE_SETUP_RATIO 1.0
 /* A range is cut into about this many pieces per thread (the atomic counter
  * hands them out; larger values cost more, so equal pieces finish apart). */

@@ -78,6 +78,19 @@ struct plan plan_make(const struct plan_facts *f)
         p.path = PLAN_TEST;
     } else if (!f->have_first_chunk) {
         p.path = PLAN_NEED_FIRST_CHUNK;
+    } else if (f->first_consecutive && f->first_min <= UINT64_MAX - (f->n - 1)
+               && f->last_value == f->first_min + (f->n - 1) && f->last_value >= TWO_POW_32) {
+        /* It looks like one run of consecutive values reaching 2^32 or above
+         * (np.arange): the segmented sieve over parts of it, when the range
+         * planner prices the sieve below the test. */
+        struct range_plan r = plan_range(f->first_min, 1, f->n, f->threads, f->method);
+        if (r.engine == RANGE_SIEVE) {
+            p.path = PLAN_RUNS;
+            p.threads = r.threads;
+            p.chunk = r.piece < RUN_PART_MIN ? RUN_PART_MIN : (size_t)r.piece;
+        } else {
+            p.path = PLAN_PER_CHUNK;
+        }
     } else if (f->first_max - f->first_min < WINDOW_SPAN - 1) {
         /* The first chunk's values are close together: the input is locally
          * dense (a range, sorted data) and each chunk decides for itself. */

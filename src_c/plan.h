@@ -39,6 +39,7 @@ enum plan_path {
     PLAN_PER_CHUNK,        /* chunks on the threads, each choosing with plan_chunk() */
     PLAN_SCAN,             /* one pass for the range of the values below 2^32, then plan again */
     PLAN_BUCKETED,         /* the bucketed sieve below 2^32, the test for the others */
+    PLAN_RUNS,             /* a run reaching 2^32 or above: parts sieved by the segmented sieve */
 };
 
 /* What is known about a call. */
@@ -49,6 +50,14 @@ struct plan_facts {
     /* The first chunk's values (a[0 .. min(chunk, n))), once looked at. */
     int have_first_chunk;
     uint64_t first_min, first_max;
+    /* Whether the first chunk runs consecutively (a[i + 1] == a[i] + 1), and
+     * the last element's value: together they say the whole array may be one
+     * run [first_min, first_min + n - 1] (np.arange), which each part checks
+     * for itself in the PLAN_RUNS path (a part that is not such a run is
+     * tested).  The PLAN_RUNS plan sets its own threads and chunk (from
+     * plan_range) in that round. */
+    int first_consecutive;
+    uint64_t last_value;
     /* The range and count of all values below 2^32, once scanned. */
     int have_scan;
     struct small_range scan;
