@@ -306,12 +306,14 @@ def primes(start: Any, stop: Any = None, *, dtype: Any = None, mode: str = "pthr
     if first >= stop:
         return np.empty(0, dtype=out_dtype)
     last = stop - 1
-    kernel_dtype = np.dtype(np.uint32 if last < 2**32 else np.uint64)
+    # The C library writes uint32 or uint64: the result's own memory when it
+    # is native and of that width (int64 as uint64: the same bits below 2**63).
+    kernel_dtype = np.dtype(np.uint32 if out_dtype.itemsize <= 4 else np.uint64)
     native = out_dtype.isnative and out_dtype.itemsize == kernel_dtype.itemsize
     store_dtype = out_dtype if native else kernel_dtype
     capacity = _capacity(first, last)
     out = np.empty(capacity, dtype=store_dtype)
-    buffer = out.view(kernel_dtype)  # int64 as uint64, int32 as uint32: the same bits below 2**63 (2**31)
+    buffer = out.view(kernel_dtype)
     written = _generate(buffer, first, last, mode, nthreads, engine)
     del buffer
     out.resize(written, refcheck=False)  # in place: a shrinking realloc, no copy of a large block
