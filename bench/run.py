@@ -43,6 +43,7 @@ import machine
 import methods as method_catalog
 import report
 import targets_next
+import targets_sieve
 from harness import BenchInput, Method, Result, format_ratio, format_seconds
 from report import Target
 
@@ -453,6 +454,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     next_targets, next_problems = targets_next.targets(args.repeats)
     targets += next_targets
     problems += next_problems
+    log("\n== issue 10 targets (bench/targets_sieve.py)")
+    sieve_targets, sieve_problems = targets_sieve.targets(args.repeats)
+    targets += sieve_targets
+    problems += sieve_problems
     cpu_at_end = machine.cpu_snapshot()
     others_during = cpu_at_end.others_percent_since(cpu_at_start) if cpu_at_start and cpu_at_end else None
     load_after, _ = describe_load()
