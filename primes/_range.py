@@ -17,14 +17,16 @@ call's cancel flag) within a few milliseconds, in every mode.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import threading
-from typing import Any, Callable, Optional, Union
+from collections.abc import Sequence
+from typing import Any, Callable, Optional
 
 import numpy as np
 
-from . import _lib
+from . import _constants, _lib
 from ._coerce import check_method, check_mode, check_out, normalize_axis
 from ._modes import helpers, wait_for
 from ._threads import resolve_threads
@@ -32,7 +34,7 @@ from ._threads import resolve_threads
 __all__ = ["count", "is_prime", "primes", "pi_upper_bound"]
 
 _TOP = 2**64  # every element must be below this
-_MAX_THREADS = _lib.C.MAX_THREADS
+_MAX_THREADS = _constants.MAX_THREADS
 # Ranges of at most this many elements are answered by a direct C call (well
 # under 100 ms even near 2**64); larger ones on a helper thread (interruptible).
 _DIRECT_ELEMENTS = 1 << 16
@@ -106,7 +108,7 @@ def _parts(n: int, threads: int) -> list[tuple[int, int]]:
     return [(j, min(size, n - j)) for j in range(0, n, size)]
 
 
-def _threaded(calls: list[Callable[[Optional[_lib.CancelFlag]], Any]]) -> list[Any]:
+def _threaded(calls: Sequence[Callable[[Optional[_lib.CancelFlag]], Any]]) -> list[Any]:
     """Run the calls on pool threads (the first on this thread too), one cancel flag for all."""
     if len(calls) == 1:
         return [_interruptible(calls[0])]
@@ -164,17 +166,31 @@ def count(r: range, axis: Any = None, keepdims: Any = False, mode: str = "pthrea
         if n <= _DIRECT_ELEMENTS:
             total = _lib.count_range_kernel(first, last, step, nthreads, engine)
         elif mode == "threading" and nthreads > 1:
-            calls = [
-                (lambda cancel, f=first + j * step, k=k: _lib.count_range_kernel(
-                    f, f + (k - 1) * step, step, 1, engine, cancel))
+            total = sum(_threaded([
+                functools.partial(_count_part, first + j * step, first + (j + k - 1) * step, step, engine)
                 for j, k in _parts(n, nthreads)
-            ]
-            total = sum(_threaded(calls))
+            ]))
         else:
-            total = _interruptible(lambda cancel: _lib.count_range_kernel(first, last, step, nthreads, engine, cancel))
+            whole = functools.partial(_count_part, first, last, step, engine, threads=nthreads)
+            total = _interruptible(whole)
     if axes is None:
         return total
     return np.full((1,), total, dtype=np.intp) if keepdims else np.intp(total)
+
+
+def _count_part(first: int, last: int, step: int, method: int, cancel: Optional[_lib.CancelFlag],
+                threads: int = 1) -> int:
+    return _lib.count_range_kernel(first, last, step, threads, method, cancel)
+
+
+def _mask_part(first: int, step: int, mask: np.ndarray, method: int, cancel: Optional[_lib.CancelFlag],
+               threads: int = 1) -> None:
+    _lib.is_prime_range_kernel(first, step, mask, threads, method, cancel)
+
+
+def _primes_part(first: int, last: int, out: np.ndarray, method: int, cancel: Optional[_lib.CancelFlag],
+                 threads: int = 1) -> int:
+    return _lib.primes_range_kernel(first, last, out, threads, method, cancel)
 
 
 def is_prime(r: range, out: Optional[Any] = None, mode: str = "pthreads", threads: Optional[int] = None,
@@ -209,12 +225,11 @@ def _fill(mask: np.ndarray, first: int, step: int, n: int, mode: str, threads: i
         _lib.is_prime_range_kernel(first, step, mask, threads, method)
     elif mode == "threading" and threads > 1:
         _threaded([
-            (lambda cancel, j=j, k=k: _lib.is_prime_range_kernel(
-                first + j * step, step, mask[j:j + k], 1, method, cancel))
+            functools.partial(_mask_part, first + j * step, step, mask[j : j + k], method)
             for j, k in _parts(n, threads)
         ])
     else:
-        _interruptible(lambda cancel: _lib.is_prime_range_kernel(first, step, mask, threads, method, cancel))
+        _interruptible(functools.partial(_mask_part, first, step, mask, method, threads=threads))
 
 
 # ---- primes() ---------------------------------------------------------------------------------
@@ -277,9 +292,10 @@ def _check_bound(value: Any, what: str) -> int:
 def _output_dtype(dtype: Any, stop: int) -> np.dtype[Any]:
     """The result's dtype: int64 by default, uint64 when values reach 2**63; checked to hold stop - 1."""
     if dtype is None:
-        return np.dtype(np.uint64 if stop > 2**63 else np.int64)
+        default: np.dtype[Any] = np.dtype(np.uint64 if stop > 2**63 else np.int64)
+        return default
     try:
-        chosen = np.dtype(dtype)
+        chosen: np.dtype[Any] = np.dtype(dtype)
     except TypeError as exc:
         raise TypeError(f"primes: dtype {dtype!r} is not a NumPy dtype") from exc
     if chosen.kind not in "iu":
@@ -327,20 +343,17 @@ def _generate(out: np.ndarray, first: int, last: int, mode: str, threads: int, m
     if width <= _DIRECT_ELEMENTS:
         return _lib.primes_range_kernel(first, last, out, threads, method)
     if mode != "threading" or threads == 1 or width < 2 * _THREADING_PART:
-        return int(_interruptible(lambda cancel: _lib.primes_range_kernel(first, last, out, threads, method, cancel)))
+        return int(_interruptible(functools.partial(_primes_part, first, last, out, method, threads=threads)))
     # Threading: each part counted, then written at its offset (as the C library does on its threads).
     bounds = [(first + j, first + j + k - 1) for j, k in _parts(width, threads)]
-    counts = _threaded([
-        (lambda cancel, lo=lo, hi=hi: _lib.count_range_kernel(lo, hi, 1, 1, method, cancel)) for lo, hi in bounds
-    ])
+    counts = _threaded([functools.partial(_count_part, lo, hi, 1, method) for lo, hi in bounds])
     offsets = [0]
     for c in counts:
         offsets.append(offsets[-1] + c)
     if offsets[-1] > out.size:  # cannot happen: the bound holds
         raise RuntimeError("primes: the upper bound on the number of primes was exceeded")
     _threaded([
-        (lambda cancel, lo=lo, hi=hi, k=k: _lib.primes_range_kernel(
-            lo, hi, out[offsets[k]:offsets[k + 1]], 1, method, cancel))
+        functools.partial(_primes_part, lo, hi, out[offsets[k] : offsets[k + 1]], method)
         for k, (lo, hi) in enumerate(bounds)
     ])
     return offsets[-1]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterable
+from typing import Optional
 
 __all__ = ["is_prime", "count", "primes"]
 
@@ -115,7 +116,7 @@ def count(values: Iterable[int]) -> int:
     return sum(1 for value in values if is_prime(value))
 
 
-def primes(start: int, stop: "int | None" = None) -> list[int]:
+def primes(start: int, stop: Optional[int] = None) -> list[int]:
     """Return the primes ``p`` with ``start <= p < stop`` (``primes(stop)``: below ``stop``), in order.
 
     The counterpart of :func:`primes.primes`: one :func:`is_prime` call per
@@ -145,7 +146,8 @@ def primes(start: int, stop: "int | None" = None) -> list[int]:
     [2, 3, 5, 7, 11, 13, 17, 19]
     >>> reference.primes(2**64 - 100, 2**64)
     [18446744073709551521, 18446744073709551533, 18446744073709551557]
-    >>> reference.count(range(10**4, 2 * 10**4, 3)) == len([p for p in reference.primes(10**4, 2 * 10**4) if p % 3 == 1])
+    >>> found = reference.primes(10**4, 2 * 10**4)
+    >>> reference.count(range(10**4, 2 * 10**4, 3)) == len([p for p in found if p % 3 == 1])
     True
     """
     if stop is None:
