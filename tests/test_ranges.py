@@ -166,8 +166,8 @@ def _bounds(label):
 # ---- steps, empty, negative, order ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("step", [1, 2, 3, 4, 5, 6, 7, 10, 15, 30, 31, 97, 210, 1001, 99_991])
-@pytest.mark.parametrize("start", [0, 1, 2, 3, 5, 7, 1000])
+@pytest.mark.parametrize("step", [1, 2, 3, 4, 5, 6, 7, 10, 30, 31, 210, 99_991])
+@pytest.mark.parametrize("start", [0, 1, 2, 3, 5, 1000])
 def test_steps_against_the_sieve(start, step):
     sieve = sieve_1e7()
     r = range(start, 10**6, step)
