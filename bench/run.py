@@ -44,6 +44,7 @@ import methods as method_catalog
 import report
 import targets_engine
 import targets_next
+import targets_sieve
 from harness import BenchInput, Method, Result, format_ratio, format_seconds
 from report import Target
 
@@ -458,6 +459,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     engine_targets, engine_problems = targets_engine.targets(args.repeats, args.build_dir)
     targets += engine_targets
     problems += engine_problems
+    log("\n== issue 10 targets (bench/targets_sieve.py)")
+    sieve_targets, sieve_problems = targets_sieve.targets(args.repeats)
+    targets += sieve_targets
+    problems += sieve_problems
     cpu_at_end = machine.cpu_snapshot()
     others_during = cpu_at_end.others_percent_since(cpu_at_start) if cpu_at_start and cpu_at_end else None
     load_after, _ = describe_load()

@@ -12,6 +12,9 @@ count(a, axis=None, *, keepdims, mode, threads, method)
 is_prime(a, out=None, *, mode, threads, method)
     The boolean mask of the prime elements (``numpy.bool_`` for a scalar),
     laid out as a ufunc's result, or written into ``out``.
+primes(start, stop=None, *, dtype, mode, threads, method)
+    The sorted array of the primes in ``[start, stop)`` (``primes(stop)``:
+    below ``stop``), sieved straight into the result.
 set_threads(n)
     Context manager: the default thread count on the calling thread.
 get_threads()
@@ -55,13 +58,17 @@ array([[ True, False],
 ('auto', 'sieve', 'test')
 >>> [primes.count(np.arange(1000), mode=mode) for mode in primes.MODES]
 [168, 168, 168]
+>>> primes.count(range(10**8))  # a range: sieved, never made into an array
+5761455
+>>> primes.primes(50)
+array([ 2,  3,  5,  7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47])
 """
 
 from . import (
     _lib,  # noqa: F401  # first: explains a missing compiled library (e.g. a source checkout)
     reference,
 )
-from ._api import METHODS, MODES, count, is_prime
+from ._api import METHODS, MODES, count, is_prime, primes
 from ._config import show_config
 from ._threadpoolctl import register_threadpoolctl
 from ._threads import get_threads, set_threads
@@ -72,6 +79,7 @@ __all__ = [
     "MODES",
     "count",
     "is_prime",
+    "primes",
     "get_threads",
     "set_threads",
     "register_threadpoolctl",

@@ -14,10 +14,10 @@ from typing import Any, Literal, Optional, SupportsIndex, TypeVar, Union, overlo
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _arrays
+from . import _arrays, _range
 from ._coerce import METHODS, MODES, is_dask_array
 
-__all__ = ["MODES", "METHODS", "count", "is_prime"]
+__all__ = ["MODES", "METHODS", "count", "is_prime", "primes"]
 
 #: What ``axis`` may be, as for :func:`numpy.count_nonzero`.
 _Axis = Union[None, SupportsIndex, tuple[SupportsIndex, ...]]
@@ -65,7 +65,11 @@ def count(
         Any shape and any integer dtype (int8 to uint64, either byte order,
         any memory layout), or Python ints, lists, tuples, ``range`` or
         object arrays of integers.  A value that occurs several times is
-        counted each time.  0, 1 and negative values are not prime.
+        counted each time.  0, 1 and negative values are not prime.  A
+        ``range`` (any step, every element below 2**64) is never turned into
+        an array: the library sieves the interval it spans, in
+        O(sqrt(stop)) memory, which is the way to count up to 10**12 and
+        beyond (``count(np.arange(n))`` needs 8 n bytes for the array).
     axis : int or tuple of ints, optional
         As for :func:`numpy.count_nonzero`: the axis or axes along which to
         count (negative values count from the last).  Default: all of them,
@@ -109,7 +113,8 @@ def count(
         If ``a`` does not hold integers (floats, bools anywhere, strings,
         other objects...), or ``axis`` is not an integer or a tuple of them.
     OverflowError
-        If ``a`` holds Python ints outside the int64 and uint64 ranges.
+        If ``a`` holds Python ints outside the int64 and uint64 ranges, or is
+        a ``range`` with an element of 2**64 or more.
     ValueError
         If ``mode``, ``threads`` or ``method`` is invalid, or ``axis`` repeats an axis.
     numpy.exceptions.AxisError
@@ -143,11 +148,19 @@ def count(
     array([2, 2, 1])
     >>> primes.count(a, axis=0, keepdims=True)
     array([[0, 1, 1, 3]])
+    >>> primes.count(range(10**8))  # no array: the sieve over [0, 10**8)
+    5761455
+    >>> primes.count(range(2**64 - 10**4, 2**64))  # just below 2**64
+    218
+    >>> primes.count(range(1, 100, 2))  # the odd numbers below 100
+    24
     """
     if is_dask_array(a):
         from . import _dask  # Dask is optional: imported only for Dask input
 
         return _dask.count(a, axis, keepdims=keepdims, mode=mode, threads=threads, method=method)
+    if type(a) is range:  # counted by the sieve over its interval: no array is built
+        return _range.count(a, axis, keepdims, mode, threads, method)
     return _arrays.count(a, axis, keepdims, mode, threads, method)
 
 
@@ -201,7 +214,9 @@ def is_prime(
     Parameters
     ----------
     a : array_like of integers
-        As for :func:`count`.
+        As for :func:`count`.  For a ``range`` the library fills the mask
+        directly (by a sieve of the interval, or the test), with no array of
+        the values in between.
     out : ndarray of bool, optional
         Where to write the result, as a ufunc's ``out``: a writeable bool
         array of ``a``'s shape, in any memory layout, that shares no memory
@@ -262,9 +277,101 @@ def is_prime(
     array([ True,  True, False,  True, False])
     >>> primes.is_prime(np.asfortranarray(a.reshape(2, 5))).flags.f_contiguous
     True
+    >>> primes.is_prime(range(2**63, 2**63 + 30)).nonzero()[0]  # a range: no array of values
+    array([29])
     """
     if is_dask_array(a):
         from . import _dask  # Dask is optional: imported only for Dask input
 
         return _dask.is_prime(a, out, mode=mode, threads=threads, method=method)  # type: ignore[return-value]
+    if type(a) is range:  # the mask filled by the C library directly: no array of the values
+        return _range.is_prime(a, out, mode, threads, method)
     return _arrays.is_prime(a, out, mode, threads, method)
+
+
+def primes(
+    start: SupportsIndex,
+    stop: Optional[SupportsIndex] = None,
+    *,
+    dtype: Any = None,
+    mode: str = "pthreads",
+    threads: Optional[int] = None,
+    method: str = "auto",
+) -> NDArray[np.integer[Any]]:
+    """The primes of an interval, as a sorted NumPy array.
+
+    ``primes(stop)`` returns the primes ``p < stop``; ``primes(start, stop)``
+    those with ``start <= p < stop``, as ``range`` takes its bounds.
+
+    Parameters
+    ----------
+    start : int
+        The interval's first integer, or its end when ``stop`` is not given
+        (then the interval starts at 0).  A Python or NumPy integer of any
+        sign: nothing below 2 is prime.
+    stop : int, optional
+        The end of the interval ``[start, stop)``, excluded:
+        ``stop <= 2**64``.  An empty interval (``start >= stop``) gives an
+        empty array.
+    dtype : dtype, optional
+        The result's integer dtype.  Default: int64, or uint64 when ``stop >
+        2**63``.  Any integer dtype (either byte order) that holds ``stop -
+        1`` is accepted.
+    mode : {"pthreads", "threading", "serial"}, optional
+        As for :func:`count`.
+    threads : int, optional
+        As for :func:`count`.
+    method : {"auto", "sieve", "test"}, optional
+        As for :func:`count`: the segmented sieve of the interval, or the
+        test of each of its integers (cheaper for narrow intervals near
+        2**64); ``"auto"`` prices both.
+
+    Returns
+    -------
+    numpy.ndarray
+        One dimension, sorted, no repeats.
+
+    Raises
+    ------
+    TypeError
+        If ``start`` or ``stop`` is not an integer (a bool, a float...), or
+        ``dtype`` is not an integer dtype.
+    OverflowError
+        If ``stop > 2**64``, or ``dtype`` cannot hold ``stop - 1``.
+    ValueError
+        If ``mode``, ``threads`` or ``method`` is invalid.
+    MemoryError
+        If the result does not fit in memory.
+
+    See Also
+    --------
+    count : ``count(range(start, stop))`` is ``len(primes(start, stop))``
+        without the array.
+    is_prime : the mask of a range, ``is_prime(range(start, stop))``.
+
+    Notes
+    -----
+    The library sieves the interval straight into one array allocated for
+    an upper bound on the number of primes (Dusart's inequality; for a
+    narrow interval, the integers prime to 30 or the Brun-Titchmarsh bound)
+    and then shrinks it in place: the pages past the last prime are never
+    written, so the peak memory is about the result's size (8 bytes per
+    prime for int64).  On several threads each piece of the interval is
+    counted first, then written at its offset.  Errors are raised before any
+    work.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import primes
+    >>> primes.primes(30)
+    array([ 2,  3,  5,  7, 11, 13, 17, 19, 23, 29])
+    >>> primes.primes(100, 130, dtype=np.uint8)
+    array([101, 103, 107, 109, 113, 127], dtype=uint8)
+    >>> primes.primes(2**64 - 100, 2**64)
+    array([18446744073709551521, 18446744073709551533, 18446744073709551557],
+          dtype=uint64)
+    >>> len(primes.primes(10**6)) == primes.count(range(10**6)) == 78498
+    True
+    """
+    return _range.primes(start, stop, dtype=dtype, mode=mode, threads=threads, method=method)

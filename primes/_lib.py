@@ -38,7 +38,8 @@ except ImportError as exc:
 
 from ._cpu import level_cap  # noqa: E402  (after the check above: it needs primes/_constants.py)
 
-__all__ = ["cpu_features", "cpu_level", "LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "METHODS", "COUNT_KERNELS", "CancelFlag", "check_status", "count_kernel", "is_prime_kernel"]
+__all__ = ["cpu_features", "cpu_level", "LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "METHODS", "COUNT_KERNELS", "CancelFlag", "check_status", "count_kernel", "is_prime_kernel",
+           "count_range_kernel", "is_prime_range_kernel", "primes_range_kernel"]
 
 #: PRIMES_ABI_VERSION of the header this package was built with
 #: (primes/_constants.py is generated from it).  The library loaded must
@@ -88,6 +89,16 @@ for _suffix, _dtype in KERNEL_DTYPES.items():
     _SIGNATURES["primes_is_prime_" + _suffix] = (
         ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL, _OUT_BOOL])
 
+_U64 = ctypes.c_uint64
+_SIGNATURES["primes_count_range"] = (
+    ctypes.c_int, [_U64, _U64, _U64, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL, _COUNT_OUT])
+_SIGNATURES["primes_is_prime_range"] = (
+    ctypes.c_int, [_U64, _U64, _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL, _OUT_BOOL])
+for _suffix in ("uint32", "uint64"):
+    _SIGNATURES["primes_primes_range_" + _suffix] = (
+        ctypes.c_int, [_U64, _U64, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL,
+                       ndpointer(dtype=KERNEL_DTYPES[_suffix], ndim=1, flags=_OUT_FLAGS), _SIZE,
+                       ctypes.POINTER(ctypes.c_size_t)])
 
 #: Developers only: load this library file instead of the installed one (the
 #: sanitizer and fault-injection builds of tests/README.md).  It must still
@@ -209,6 +220,40 @@ def is_prime_kernel(
     flag = None if cancel is None else cancel._as_parameter()
     check_status(_IS_PRIME[values.dtype](values, values.size, threads, method, level_cap(), flag, out), "is_prime")
 
+
+def count_range_kernel(
+    first: int, last: int, step: int, threads: int, method: int = 0, cancel: Optional[CancelFlag] = None
+) -> int:
+    """The number of primes among ``first + j*step <= last`` (0 <= first, last < 2**64, step >= 1)."""
+    result = ctypes.c_uint64(0)
+    flag = None if cancel is None else cancel._as_parameter()
+    status = _LIB.primes_count_range(first, last, step, threads, method, level_cap(), flag, ctypes.byref(result))
+    check_status(status, "count")
+    return int(result.value)
+
+
+def is_prime_range_kernel(
+    first: int, step: int, out: np.ndarray, threads: int, method: int = 0, cancel: Optional[CancelFlag] = None
+) -> None:
+    """Fill the bool array ``out`` with the primality of ``first + j*step`` (the last one < 2**64)."""
+    flag = None if cancel is None else cancel._as_parameter()
+    status = _LIB.primes_is_prime_range(first, step, out.size, threads, method, level_cap(), flag, out)
+    check_status(status, "is_prime")
+
+
+def primes_range_kernel(
+    first: int, last: int, out: np.ndarray, threads: int, method: int = 0, cancel: Optional[CancelFlag] = None
+) -> int:
+    """Write the primes of ``[first, last]`` into the uint32 or uint64 array ``out``; return how many.
+
+    ``out`` must hold them all (else ValueError); uint32 needs ``last < 2**32``.
+    """
+    written = ctypes.c_size_t(0)
+    flag = None if cancel is None else cancel._as_parameter()
+    function = _LIB.primes_primes_range_uint64 if out.dtype == np.uint64 else _LIB.primes_primes_range_uint32
+    status = function(first, last, threads, method, level_cap(), flag, out, out.size, ctypes.byref(written))
+    check_status(status, "primes")
+    return int(written.value)
 
 
 def cpu_level(cap: int) -> int:

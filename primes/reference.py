@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterable
+from typing import Optional
 
-__all__ = ["is_prime", "count"]
+__all__ = ["is_prime", "count", "primes"]
 
 _MILLER_RABIN_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
 _TRIAL_DIVISION_LIMIT = 2**32
@@ -113,3 +114,46 @@ def count(values: Iterable[int]) -> int:
     25
     """
     return sum(1 for value in values if is_prime(value))
+
+
+def primes(start: int, stop: Optional[int] = None) -> list[int]:
+    """Return the primes ``p`` with ``start <= p < stop`` (``primes(stop)``: below ``stop``), in order.
+
+    The counterpart of :func:`primes.primes`: one :func:`is_prime` call per
+    odd candidate, so use it on short intervals only.
+
+    Parameters
+    ----------
+    start : int
+        The first integer of the interval, or its end when ``stop`` is not
+        given (the interval then starts at 0); any integer.
+    stop : int, optional
+        The end of the interval ``[start, stop)``, excluded.
+
+    Returns
+    -------
+    list of int
+        The primes, in increasing order.
+
+    See Also
+    --------
+    primes.primes : the fast version, into a NumPy array.
+
+    Examples
+    --------
+    >>> from primes import reference
+    >>> reference.primes(20)
+    [2, 3, 5, 7, 11, 13, 17, 19]
+    >>> reference.primes(2**64 - 100, 2**64)
+    [18446744073709551521, 18446744073709551533, 18446744073709551557]
+    >>> found = reference.primes(10**4, 2 * 10**4)
+    >>> reference.count(range(10**4, 2 * 10**4, 3)) == len([p for p in found if p % 3 == 1])
+    True
+    """
+    if stop is None:
+        start, stop = 0, start
+    start, stop = operator.index(start), operator.index(stop)
+    found = [2] if start <= 2 < stop else []
+    first = max(start, 3)
+    found.extend(n for n in range(first | 1, stop, 2) if is_prime(n))
+    return found

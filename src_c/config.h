@@ -108,5 +108,42 @@
 /* Vectors of 8 strong tests run side by side, to hide the multiplier's
  * latency (each step is a chain of three dependent products). */
 #define AVX2_GROUP 4
+/* ---- ranges: the segmented sieve against the test (plan_range, entry_range.c) ----
+ *
+ * Measured with tests/c/sieve_bench.c --costs (one thread, AMD EPYC; the
+ * table in src_c/README.md, "The segmented sieve").  A piece of a range
+ * [first, last] costs COST_SEGSIEVE_NS_PER_SIEVING_PRIME x pi(sqrt(last)) to
+ * make and place its sieving primes, plus a cost per integer that grows with
+ * the height: COST_SEGSIEVE_NS_PER_INTEGER_AT_2_32 below 2^32, times
+ * COST_SEGSIEVE_GROWTH_PER_BIT for each bit of height above 32 (0.23 ns at
+ * 2^32, 0.53 at 2^40, 4.4 at 2^60, 6.6 at 2^64: within 1.5x of every
+ * measured point). */
+#define COST_SEGSIEVE_NS_PER_SIEVING_PRIME 10.0
+#define COST_SEGSIEVE_NS_PER_INTEGER_AT_2_32 0.23
+#define COST_SEGSIEVE_GROWTH_PER_BIT 1.11
+/* The per-element test of one value of 2^32 and above, on consecutive
+ * values (about half are even and cost nothing; a prime costs ~1-2 us). */
+#define COST_TEST_NS_PER_ELEMENT_64 60.0
+/* A piece must sieve at least this many integers, and at least
+ * RANGE_PIECE_SETUP_RATIO x (its set-up cost / its cost per integer), so that
+ * making the sieving primes stays a small part of each piece's work. */
+#define RANGE_PIECE_MIN_SPAN (UINT64_C(1) << 21)
+#define RANGE_PIECE_SETUP_RATIO 1.0
+/* A range is cut into about this many pieces per thread (the atomic counter
+ * hands them out; larger values cost more, so equal pieces finish apart). */
+#define RANGE_PIECES_PER_THREAD 8
+/* Elements per piece of a range answered by the test: an interval of the
+ * cancel flag too (65536 values near 2^64 take about 5 ms). */
+#define RANGE_TEST_PIECE ((uint64_t)1 << 16)
+/* method=SIEVE on arrays: the bucketed sieve is used only while sieving the
+ * span costs at most this many times the test of the same elements; beyond
+ * that (a few thousand values spread over 2^32) the elements are tested, in
+ * every mode and for every part of an input alike, so that the time does not
+ * depend on how the input reaches the library. */
+#define SIEVE_FORCED_MAX_COST_RATIO 8.0
+/* Arrays above 2^32: a run of consecutive values (np.arange) is counted or
+ * masked by the segmented sieve, in parts of at least this many elements
+ * (each part places its sieving primes once). */
+#define RUN_PART_MIN ((size_t)1 << 20)
 
 #endif /* PRIMES_CONFIG_H */

@@ -19,6 +19,7 @@
 #include "plan.h"
 #include "scheduler.h"
 #include "sieve_bucketed.h"
+#include "sieve_segmented.h"
 #include "sieve_window.h"
 #include "test_kernels.h"
 
@@ -34,6 +35,9 @@ struct call {
     struct plan plan;
     uint8_t *windows;        /* WINDOW_BYTES per thread; NULL in the PLAN_TEST path */
     struct bucketed buckets; /* the PLAN_BUCKETED path's, built between phases */
+    /* The PLAN_RUNS path: the segmented sieve's context and one worker per thread. */
+    struct segsieve_context *runs;
+    struct segsieve_worker **run_workers;
     /* The PLAN_SCAN pass: the values below 2^32, merged from the threads. */
     atomic_ullong scan_min, scan_max;
     atomic_size_t scan_count;
@@ -82,12 +86,55 @@ static int plan_after_scan(void *arg)
     return bucketed_build(&c->buckets, c->ops, c->a, c->n, c->facts.scan.min, c->facts.scan.max);
 }
 
+/* One part of the PLAN_RUNS path: a run [min, max] is counted or masked by
+ * the segmented sieve; a part that is not a run within the context's range
+ * is tested. */
+static int answer_run_part(const struct call *c, struct segsieve_worker *worker, size_t lo, size_t hi,
+                           uint64_t *found)
+{
+    uint64_t min, max;
+    int consecutive = c->ops->scan(c->a, lo, hi, &min, &max);
+    /* (a signed run through negative values maps them to 0: not a run of values then) */
+    if (!consecutive || max - min != hi - lo - 1 || max > c->facts.last_value || !worker) {
+        *found = c->ops->test(c->a, c->out, lo, hi, c->kernels);
+        return PRIMES_OK;
+    }
+    if (c->out) {
+        *found = 0;
+        return segsieve_mask(worker, min, 1, hi - lo, c->out + lo);
+    }
+    return segsieve_count(worker, min, max, found);
+}
+
+static void runs_region(struct sched_worker *w, struct call *c)
+{
+    int id = sched_thread_id(w);
+    int status = segsieve_worker_create(c->runs, &c->run_workers[id]);
+    if (status != PRIMES_OK)
+        sched_fail(w, status);
+    uint64_t count = 0, found;
+    size_t lo, hi;
+    while (sched_next_chunk(w, c->n, c->plan.chunk, &lo, &hi)) {
+        status = answer_run_part(c, c->run_workers[id], lo, hi, &found);
+        if (status != PRIMES_OK) {
+            sched_fail(w, status);
+            break;
+        }
+        count += found;
+    }
+    sched_add_count(w, count);
+}
+
 /* What every thread of a call runs (scheduler.h): the optional pass and
  * plan, then the bucketed sieve (values >= 2^32 first, then the segments)
  * or the chunks. */
 static void call_region(struct sched_worker *w, void *arg)
 {
     struct call *c = arg;
+    if (c->plan.path == PLAN_RUNS) {
+        runs_region(w, c);
+        return;
+    }
     uint8_t *window = c->windows ? c->windows + WINDOW_BYTES * (size_t)sched_thread_id(w) : NULL;
     uint64_t count = 0;
     size_t lo, hi;
@@ -111,6 +158,28 @@ static void call_region(struct sched_worker *w, void *arg)
             count += answer_chunk(c, lo, hi, window);
     }
     sched_add_count(w, count);
+}
+
+/* The PLAN_RUNS path: one context for [0, the run's last value], a worker
+ * per thread (made on its thread), freed here. */
+static int run_runs(struct call *c, const int *cancel, uint64_t *count)
+{
+    struct segsieve_options options = {0};
+    options.width_hint = (uint64_t)c->n;
+    int status = segsieve_context_create(c->facts.last_value, &options, cancel, &c->runs);
+    if (status != PRIMES_OK)
+        return status;
+    c->run_workers = PRIMES_CALLOC((size_t)c->plan.threads, sizeof *c->run_workers);
+    uint64_t total = 0;
+    status = c->run_workers ? sched_run(c->plan.threads, cancel, call_region, c, &total) : PRIMES_ENOMEM;
+    if (c->run_workers)
+        for (int t = 0; t < c->plan.threads; t++)
+            segsieve_worker_destroy(c->run_workers[t]);
+    PRIMES_FREE(c->run_workers);
+    segsieve_context_destroy(c->runs);
+    if (status == PRIMES_OK && count)
+        *count = total;
+    return status;
 }
 
 static int run_call(const struct element_ops *ops, const void *a, size_t n, int threads, int method,
@@ -140,10 +209,15 @@ static int run_call(const struct element_ops *ops, const void *a, size_t n, int 
         return PRIMES_OK;
     }
     if (c.plan.path == PLAN_NEED_FIRST_CHUNK) {
-        ops->scan(a, 0, c.plan.chunk < n ? c.plan.chunk : n, &c.facts.first_min, &c.facts.first_max);
+        c.facts.first_consecutive
+            = ops->scan(a, 0, c.plan.chunk < n ? c.plan.chunk : n, &c.facts.first_min, &c.facts.first_max);
+        uint64_t last_min;
+        ops->scan(a, n - 1, n, &last_min, &c.facts.last_value);
         c.facts.have_first_chunk = 1;
         c.plan = plan_make(&c.facts);
     }
+    if (c.plan.path == PLAN_RUNS)
+        return run_runs(&c, cancel, count);
     if (c.plan.path != PLAN_TEST) {
         c.windows = PRIMES_MALLOC(WINDOW_BYTES * (size_t)c.plan.threads);
         if (!c.windows)

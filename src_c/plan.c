@@ -40,11 +40,15 @@ static int want_bucketed(int method, const struct small_range *scan)
 {
     if (scan->max < scan->min || scan->max < SMALL_LIMIT)
         return 0; /* nothing below 2^32, or the bit table answers everything */
-    if (method == PRIMES_METHOD_SIEVE)
-        return 1;
     uint64_t span = scan->max - scan->min + 1;
-    return COST_BUCKETED_NS_PER_INTEGER * (double)span + COST_BUCKETED_NS_PER_ELEMENT * (double)scan->count
-           < COST_TEST_NS_PER_ELEMENT * (double)scan->count;
+    double sieve = COST_BUCKETED_NS_PER_INTEGER * (double)span + COST_BUCKETED_NS_PER_ELEMENT * (double)scan->count;
+    double test = COST_TEST_NS_PER_ELEMENT * (double)scan->count;
+    /* The forced sieve too gives way when sieving the span would cost far
+     * more than testing the elements (a part of a spread-out input), so
+     * that no mode or layout makes it pathological. */
+    if (method == PRIMES_METHOD_SIEVE)
+        return sieve <= SIEVE_FORCED_MAX_COST_RATIO * test;
+    return sieve < test;
 }
 
 static int threads_for(size_t n, int threads)
@@ -74,6 +78,19 @@ struct plan plan_make(const struct plan_facts *f)
         p.path = PLAN_TEST;
     } else if (!f->have_first_chunk) {
         p.path = PLAN_NEED_FIRST_CHUNK;
+    } else if (f->first_consecutive && f->first_min <= UINT64_MAX - (f->n - 1)
+               && f->last_value == f->first_min + (f->n - 1) && f->last_value >= TWO_POW_32) {
+        /* It looks like one run of consecutive values reaching 2^32 or above
+         * (np.arange): the segmented sieve over parts of it, when the range
+         * planner prices the sieve below the test. */
+        struct range_plan r = plan_range(f->first_min, 1, f->n, f->threads, f->method);
+        if (r.engine == RANGE_SIEVE) {
+            p.path = PLAN_RUNS;
+            p.threads = r.threads;
+            p.chunk = r.piece < RUN_PART_MIN ? RUN_PART_MIN : (size_t)r.piece;
+        } else {
+            p.path = PLAN_PER_CHUNK;
+        }
     } else if (f->first_max - f->first_min < WINDOW_SPAN - 1) {
         /* The first chunk's values are close together: the input is locally
          * dense (a range, sorted data) and each chunk decides for itself. */
@@ -98,4 +115,121 @@ enum chunk_engine plan_chunk(int method, size_t elements, uint64_t min, uint64_t
     if (method != PRIMES_METHOD_SIEVE && !window_is_cheaper(elements, min, max))
         return CHUNK_TEST;
     return consecutive && counting ? CHUNK_WINDOW_RUN : CHUNK_WINDOW;
+}
+
+/* ---- ranges --------------------------------------------------------------- */
+
+/* log2(x) for x >= 1, to within 0.09: the bit length plus the linear part
+ * of the mantissa (no libm in the planner). */
+static double approx_log2(double x)
+{
+    double e = 0;
+    while (x >= 2) {
+        x /= 2;
+        e += 1;
+    }
+    return e + (x - 1);
+}
+
+static uint64_t isqrt_u64(uint64_t n)
+{
+    uint64_t r = 0;
+    for (uint64_t bit = UINT64_C(1) << 62; bit; bit >>= 2) {
+        if (n >= r + bit) {
+            n -= r + bit;
+            r = (r >> 1) + bit;
+        } else {
+            r >>= 1;
+        }
+    }
+    return r;
+}
+
+double plan_sieving_primes(uint64_t x)
+{
+    double s = (double)isqrt_u64(x);
+    if (s < 17)
+        return s < 2 ? 0 : 6; /* at most 2, 3, 5, 7, 11, 13 */
+    /* pi(s) ~ s / (ln s - 1), within a few percent from s = 100 up */
+    return s / (0.6931471805599453 * approx_log2(s) - 1.0);
+}
+
+/* The sieve's cost per integer at the height of x. */
+static double segsieve_ns_per_integer(uint64_t x)
+{
+    double bits = approx_log2((double)x + 1.0), cost = COST_SEGSIEVE_NS_PER_INTEGER_AT_2_32;
+    for (double b = 32; b + 1 <= bits; b += 1)
+        cost *= COST_SEGSIEVE_GROWTH_PER_BIT;
+    if (bits > 32)
+        cost *= 1.0 + (COST_SEGSIEVE_GROWTH_PER_BIT - 1.0) * (bits - 32 - (double)(uint64_t)(bits - 32));
+    return cost;
+}
+
+static uint64_t last_of(uint64_t first, uint64_t step, uint64_t n)
+{
+    return first + (n - 1) * step;
+}
+
+double plan_range_sieve_ns(uint64_t first, uint64_t step, uint64_t n, uint64_t pieces)
+{
+    uint64_t last = last_of(first, step, n);
+    double span = (double)(n - 1) * (double)step + 1.0;
+    return (double)pieces * COST_SEGSIEVE_NS_PER_SIEVING_PRIME * plan_sieving_primes(last)
+           + segsieve_ns_per_integer(last) * span;
+}
+
+double plan_range_test_ns(uint64_t first, uint64_t step, uint64_t n)
+{
+    uint64_t last = last_of(first, step, n);
+    return (double)n * (last < TWO_POW_32 ? COST_TEST_NS_PER_ELEMENT : COST_TEST_NS_PER_ELEMENT_64);
+}
+
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    return a / b + (a % b != 0);
+}
+
+struct range_plan plan_range(uint64_t first, uint64_t step, uint64_t n, int threads, int method)
+{
+    struct range_plan p;
+    int cap = threads > PRIMES_MAX_THREADS ? PRIMES_MAX_THREADS : threads < 1 ? 1 : threads;
+    int sieve = method == PRIMES_METHOD_SIEVE
+                || (method != PRIMES_METHOD_TEST
+                    && plan_range_sieve_ns(first, step, n, 1) <= plan_range_test_ns(first, step, n));
+    if (!sieve) {
+        uint64_t useful = n / PRIMES_MIN_ELEMENTS_PER_THREAD;
+        p.engine = RANGE_TEST;
+        p.threads = useful < 1 ? 1 : useful < (uint64_t)cap ? (int)useful : cap;
+        p.piece = RANGE_TEST_PIECE;
+        if (n / p.piece > (uint64_t)(SIZE_MAX / 2)) /* the scheduler counts pieces in a size_t */
+            p.piece = ceil_div(n, (uint64_t)(SIZE_MAX / 2));
+        p.pieces = ceil_div(n, p.piece);
+        return p;
+    }
+    /* The sieve: pieces wide enough that placing their sieving primes stays a
+     * small share of their work, about RANGE_PIECES_PER_THREAD per thread. */
+    uint64_t last = last_of(first, step, n);
+    double span = (double)(n - 1) * (double)step + 1.0;
+    double setup = COST_SEGSIEVE_NS_PER_SIEVING_PRIME * plan_sieving_primes(last);
+    double min_span = RANGE_PIECE_SETUP_RATIO * setup / segsieve_ns_per_integer(last);
+    if (min_span < (double)RANGE_PIECE_MIN_SPAN)
+        min_span = (double)RANGE_PIECE_MIN_SPAN;
+    double most = span / min_span; /* pieces of at least min_span */
+    uint64_t target = (uint64_t)cap * RANGE_PIECES_PER_THREAD, pieces;
+    p.engine = RANGE_SIEVE;
+    if (most >= (double)target) {
+        pieces = target;
+        p.threads = cap;
+    } else {
+        uint64_t m = most < 1 ? 1 : (uint64_t)most;
+        p.threads = m < (uint64_t)cap ? (int)m : cap;
+        pieces = m - m % (uint64_t)p.threads; /* equal shares per thread */
+    }
+    if (pieces > n)
+        pieces = n;
+    p.piece = ceil_div(n, pieces);
+    p.pieces = ceil_div(n, p.piece);
+    if ((uint64_t)p.threads > p.pieces)
+        p.threads = (int)p.pieces;
+    return p;
 }

@@ -39,6 +39,7 @@ enum plan_path {
     PLAN_PER_CHUNK,        /* chunks on the threads, each choosing with plan_chunk() */
     PLAN_SCAN,             /* one pass for the range of the values below 2^32, then plan again */
     PLAN_BUCKETED,         /* the bucketed sieve below 2^32, the test for the others */
+    PLAN_RUNS,             /* a run reaching 2^32 or above: parts sieved by the segmented sieve */
 };
 
 /* What is known about a call. */
@@ -49,6 +50,14 @@ struct plan_facts {
     /* The first chunk's values (a[0 .. min(chunk, n))), once looked at. */
     int have_first_chunk;
     uint64_t first_min, first_max;
+    /* Whether the first chunk runs consecutively (a[i + 1] == a[i] + 1), and
+     * the last element's value: together they say the whole array may be one
+     * run [first_min, first_min + n - 1] (np.arange), which each part checks
+     * for itself in the PLAN_RUNS path (a part that is not such a run is
+     * tested).  The PLAN_RUNS plan sets its own threads and chunk (from
+     * plan_range) in that round. */
+    int first_consecutive;
+    uint64_t last_value;
     /* The range and count of all values below 2^32, once scanned. */
     int have_scan;
     struct small_range scan;
@@ -73,5 +82,34 @@ enum chunk_engine {
  * (element_ops.scan) and whether the call counts (no output array). */
 enum chunk_engine plan_chunk(int method, size_t elements, uint64_t min, uint64_t max, int consecutive,
                              int counting);
+
+/* ---- ranges (entry_range.c) ------------------------------------------------
+ *
+ * A range is the elements first + j step, 0 <= j < n (n >= 1, step >= 1, the
+ * last element <= 2^64 - 1).  It is answered by the segmented sieve
+ * (sieve_segmented.h) over pieces of [first, last], or by the per-element
+ * test over pieces of its elements, whichever the cost model (config.h,
+ * "ranges") prices lower; method SIEVE or TEST forces one.  A piece is
+ * `piece` consecutive elements (the last piece may be shorter); `pieces`
+ * pieces in all, handed out on `threads` threads. */
+enum range_engine {
+    RANGE_SIEVE,
+    RANGE_TEST,
+};
+
+struct range_plan {
+    enum range_engine engine;
+    int threads;
+    uint64_t piece;  /* elements per piece, >= 1 */
+    uint64_t pieces; /* ceil(n / piece) */
+};
+
+struct range_plan plan_range(uint64_t first, uint64_t step, uint64_t n, int threads, int method);
+
+/* The model's estimates, in ns on one thread (exposed for the tests). */
+double plan_range_sieve_ns(uint64_t first, uint64_t step, uint64_t n, uint64_t pieces);
+double plan_range_test_ns(uint64_t first, uint64_t step, uint64_t n);
+/* About pi(sqrt(x)): the sieving primes of a range ending at x. */
+double plan_sieving_primes(uint64_t x);
 
 #endif /* PRIMES_PLAN_H */

@@ -156,6 +156,43 @@ PRIMES_API int primes_is_prime_int64(const int64_t *a, size_t n, int threads, in
 PRIMES_API int primes_is_prime_uint64(const uint64_t *a, size_t n, int threads, int method, int cpu_level,
                                     const int *cancel, uint8_t *out);
 
+/*
+ * Ranges: the elements first, first + step, first + 2 step, ... (step >= 1),
+ * answered without an input array, by a segmented sieve of the interval
+ * they span or by the per-element test of each, whichever costs less (a
+ * cost model; method PRIMES_METHOD_SIEVE or _TEST forces one).  threads,
+ * method, cpu_level and cancel: as for primes_count_<type>; the cancel flag
+ * is read between segments of the sieve (a few milliseconds apart) and
+ * between pieces of 65536 tested values.  Extra memory: the sieving primes
+ * up to sqrt(last) when they are at most 2^24 (4 bytes each), else none,
+ * plus about one L2-sized segment and the buckets of the large sieving
+ * primes per thread.
+ *
+ * primes_count_range(first, last, step, ...) stores in *count the number of
+ * primes among the elements first + j step <= last (0 when first > last;
+ * last = 2^64 - 1 is allowed).
+ *
+ * primes_is_prime_range(first, step, n, ..., out) sets out[j] = 1 if
+ * first + j step is prime, else 0, for j < n; first + (n - 1) step must be
+ * at most 2^64 - 1 (else PRIMES_EINVAL).
+ *
+ * primes_primes_range_<type>(first, last, ..., out, capacity, written)
+ * writes the primes p with first <= p <= last in increasing order to out[0],
+ * out[1], ... and stores how many in *written; PRIMES_EINVAL when there are
+ * more than `capacity` (then out holds no meaningful data).  The uint32 form
+ * needs last <= 2^32 - 1 (or first > last).  An upper bound for the count
+ * is Dusart's pi(x) <= x / ln x (1 + 1 / ln x + 2.51 / ln^2 x), x >= 355991.
+ * On several threads each piece is counted, then written at its offset.
+ */
+PRIMES_API int primes_count_range(uint64_t first, uint64_t last, uint64_t step, int threads, int method,
+                                  int cpu_level, const int *cancel, uint64_t *count);
+PRIMES_API int primes_is_prime_range(uint64_t first, uint64_t step, size_t n, int threads, int method,
+                                     int cpu_level, const int *cancel, uint8_t *out);
+PRIMES_API int primes_primes_range_uint64(uint64_t first, uint64_t last, int threads, int method, int cpu_level,
+                                          const int *cancel, uint64_t *out, size_t capacity, size_t *written);
+PRIMES_API int primes_primes_range_uint32(uint64_t first, uint64_t last, int threads, int method, int cpu_level,
+                                          const int *cancel, uint32_t *out, size_t capacity, size_t *written);
+
 #ifdef __cplusplus
 }
 #endif

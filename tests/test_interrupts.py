@@ -35,3 +35,17 @@ def test_sigint_interrupts_a_long_call(mode):
     assert result["interrupted"], "the call finished instead of raising KeyboardInterrupt"
     assert result["threads_left"] == 0
     assert result["later_call_ok"]
+
+
+@pytest.mark.parametrize("mode, workload", [
+    ("pthreads", "range"),
+    *[pytest.param(mode, workload, marks=pytest.mark.slow)
+      for workload in ("range", "range-mask") for mode in MODES if (mode, workload) != ("pthreads", "range")],
+])
+def test_sigint_interrupts_a_long_range(mode, workload):
+    # count(range(10**13)): the segmented sieve; is_prime(range(2**64 - 10**8, 2**64)): the test
+    result = _load_script().run(mode, 0.5, workload)
+    print(f"{mode} {workload}: {result}")
+    assert result["interrupted"], "the call finished instead of raising KeyboardInterrupt"
+    assert result["threads_left"] == 0
+    assert result["later_call_ok"]

@@ -4,8 +4,8 @@
  * primesieve's C library, in one run, each measurement in a child process
  * (so that each peak RSS is its own).  From the repository root:
  *
- *   gcc -O3 -std=c11 -D_GNU_SOURCE -Isrc_c -Itests/c src_c/sieve_segmented.c \
- *       tests/c/sieve_bench.c -o build/sieve_bench -pthread -lprimesieve
+ *   gcc -O3 -std=c11 -D_GNU_SOURCE -Isrc_c -Itests/c src_c/sieve_segmented.c src_c/test_baseline.c \
+ *       src_c/tables.c tests/c/sieve_bench.c -o build/sieve_bench -pthread -lprimesieve -lm
  *   build/sieve_bench [repeats]      # targets S2, S3, S5 of issue 10
  *   build/sieve_bench --costs        # the planner's coefficients
  *
@@ -14,7 +14,10 @@
  */
 #include "sieve_segmented.h"
 #include "sieve_threads.h"
-#include "isprime.h"
+#include "test_kernels.h"
+
+/* Values per call of the test kernel in the cost measurement. */
+#define BATCH 256
 
 #include <primesieve.h>
 #include <stdio.h>
@@ -193,7 +196,7 @@ static void costs(void)
         for (uint64_t v = h; v < h + 100 * BATCH; v += BATCH) {
             for (int k = 0; k < BATCH; k++)
                 values[k] = v + (uint64_t)k;
-            classify_batch(values, BATCH, res);
+            classify_u64_baseline(values, BATCH, res);
             for (int k = 0; k < BATCH; k++)
                 found += res[k];
         }

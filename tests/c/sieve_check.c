@@ -4,11 +4,12 @@
  * against known values and an independent method.  From the repository root:
  *
  *   gcc -O2 -std=c11 -D_GNU_SOURCE -Isrc_c -Itests/c src_c/sieve_segmented.c \
- *       tests/c/sieve_check.c -o build/sieve_check -pthread
+ *       src_c/test_baseline.c src_c/tables.c tests/c/sieve_check.c -o build/sieve_check -pthread
  *   build/sieve_check            # quick tier: pi(x) up to 10^10, ~1-2 minutes on 2 cores
  *   build/sieve_check --slow     # also pi(10^11), pi(10^12), pi(2^k) up to 2^40
  *   build/sieve_check --fast     # a subset, heights up to 2^53 (a few minutes)
  *   build/sieve_check --pi       # only pi(x) of pi_values.json up to 1.1 x 10^12
+ *   build/sieve_check --sample   # seconds: contexts, cancel, windows of 6000 up to 2^53
  *
  * Add -DWITH_PRIMESIEVE ... -lprimesieve for a second opinion from
  * primesieve's library on random windows at every height, and
@@ -20,8 +21,8 @@
  *  2. the window counts of tests/data/windows.json ([lo, hi), gmpy2) and
  *     tests/data/window_counts.json ([lo, hi], primesieve and gmpy2);
  *  3. windows of 10^6 at 2^31, 2^32, 2^40, 2^53, 2^62, 2^63 and below 2^64:
- *     every integer's mask bit against the per-element test (src_c/isprime.h,
- *     Baillie-PSW: an independent method), the count, the generated primes
+ *     every integer's mask bit against the per-element test (the baseline
+ *     kernel of src_c/test_baseline.c, Baillie-PSW: an independent method), the count, the generated primes
  *     against the mask's positions, next/prev from the window bitmap;
  *  4. properties: random splits into pieces summing to the whole, bounds at
  *     every residue mod 30 and around segment boundaries, empty and
@@ -33,7 +34,7 @@
  */
 #include "sieve_segmented.h"
 #include "sieve_threads.h"
-#include "isprime.h"
+#include "test_kernels.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,15 @@ static int next_field(const char **at, const char *key, uint64_t *value)
 }
 
 /* ---- helpers --------------------------------------------------------------- */
+
+/* The per-element test of one value: the library's portable kernel, which
+ * shares nothing with the sieve. */
+static int is_prime_u64(uint64_t v)
+{
+    uint8_t result;
+    classify_u64_baseline(&v, 1, &result);
+    return result;
+}
 
 static struct segsieve_context *make_ctx(uint64_t max_last, const struct segsieve_options *opt)
 {
@@ -639,6 +649,11 @@ int main(int argc, char **argv)
     }
     check_small_context();
     check_cancel();
+    if (argc > 1 && strcmp(argv[1], "--sample") == 0) { /* seconds: the quick tier's */
+        check_against_test(NULL, "defaults", 6000, 0);
+        printf("%d checks, %d failures (%.1f s)\n", checks, failures, now() - t);
+        return failures != 0;
+    }
     if (argc > 1 && strcmp(argv[1], "--fast") == 0) { /* a few minutes: low heights only */
         struct segsieve_options small_segments = {.segment_bytes = 1 << 12};
         check_properties(NULL, "defaults");

@@ -147,10 +147,22 @@ static void forced_methods_are_obeyed(void)
     CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_TEST, 0, 100).path == PLAN_TEST);
     CHECK(plan_chunk(PRIMES_METHOD_TEST, 20000, 100000, 120000, 1, 1) == CHUNK_TEST);
     /* SIEVE: the pass even when the first chunk is all above 2^32, and the
-     * bucketed sieve however sparse the values. */
+     * bucketed sieve while sieving the span costs at most
+     * SIEVE_FORCED_MAX_COST_RATIO times the test (where AUTO would test). */
     CHECK(after_first_chunk(160000, 2, PRIMES_METHOD_SIEVE, UINT64_C(1) << 32, UINT64_MAX).path == PLAN_SCAN);
-    CHECK(after_scan(160000, 2, PRIMES_METHOD_SIEVE, 0, INT32_MAX, 5, INT32_MAX - 3, 160000).path
+    CHECK(after_scan(1600000, 2, PRIMES_METHOD_AUTO, 0, INT32_MAX, 5, 5 + (UINT64_C(1) << 26), 1600000).path
+          == PLAN_PER_CHUNK);
+    CHECK(after_scan(1600000, 2, PRIMES_METHOD_SIEVE, 0, INT32_MAX, 5, 5 + (UINT64_C(1) << 26), 1600000).path
           == PLAN_BUCKETED);
+    /* ... but not for values spread thin: 160000 over 2^31, 4 x 10^6 random
+     * uint32 (a whole array or a 65536-element part of it alike), which
+     * every mode and layout then tests. */
+    CHECK(after_scan(160000, 2, PRIMES_METHOD_SIEVE, 0, INT32_MAX, 5, INT32_MAX - 3, 160000).path
+          == PLAN_PER_CHUNK);
+    CHECK(after_scan(4000000, 2, PRIMES_METHOD_SIEVE, 0, UINT32_MAX, 3, UINT32_MAX - 2, 4000000).path
+          == PLAN_PER_CHUNK);
+    CHECK(after_scan(65536, 1, PRIMES_METHOD_SIEVE, 0, UINT32_MAX, 3, UINT32_MAX - 2, 65536).path
+          == PLAN_PER_CHUNK);
     CHECK(after_scan(160000, 2, PRIMES_METHOD_SIEVE, 0, UINT64_MAX, 70000, 70000, 1).path == PLAN_BUCKETED);
     /* SIEVE: a sparse window that the cost model would test is sieved. */
     CHECK(plan_chunk(PRIMES_METHOD_AUTO, 100, 2000000000, 2000100000, 0, 1) == CHUNK_TEST);
@@ -180,6 +192,87 @@ static void each_chunk_chooses_its_engine(void)
     CHECK(plan_chunk(PRIMES_METHOD_AUTO, 1, 1000000, 1000000, 1, 1) == CHUNK_TEST);
 }
 
+/* Ranges (plan_range): the segmented sieve against the test, as the README's
+ * cost table says: 10^6 near 2^64 is tested, 10^8 at 2^40 and 10^9 at 2^63
+ * are sieved, and pieces amortise their sieving primes. */
+static void ranges_choose_between_sieve_and_test(void)
+{
+    const uint64_t two40 = UINT64_C(1) << 40, two63 = UINT64_C(1) << 63;
+    struct range_plan r = plan_range(UINT64_MAX - 999999, 1, 1000000, 2, PRIMES_METHOD_AUTO);
+    CHECK(r.engine == RANGE_TEST && r.threads == 2 && r.pieces * r.piece >= 1000000);
+    r = plan_range(two40, 1, 100000000, 2, PRIMES_METHOD_AUTO);
+    CHECK(r.engine == RANGE_SIEVE && r.threads == 2 && r.pieces >= 2 && r.pieces % 2 == 0
+          && (double)r.piece >= (double)RANGE_PIECE_MIN_SPAN);
+    r = plan_range(two63, 1, 1000000000, 2, PRIMES_METHOD_AUTO);
+    CHECK(r.engine == RANGE_SIEVE && r.threads == 2);
+    /* each piece at 2^63 spans at least its set-up's worth of integers */
+    CHECK((double)r.piece >= RANGE_PIECE_SETUP_RATIO * COST_SEGSIEVE_NS_PER_SIEVING_PRIME
+                                 * plan_sieving_primes(two63 + 1000000000) / 10.0);
+    CHECK(r.pieces % 2 == 0); /* equal shares on the two threads */
+    /* [0, 10^10) on 2 threads: 16 pieces */
+    r = plan_range(0, 1, UINT64_C(10000000000), 2, PRIMES_METHOD_AUTO);
+    CHECK(r.engine == RANGE_SIEVE && r.threads == 2 && r.pieces == 16);
+    /* 10^6 at 2^63: the test (the sieving primes alone cost ~1.4 s) */
+    CHECK(plan_range(two63, 1, 1000000, 2, PRIMES_METHOD_AUTO).engine == RANGE_TEST);
+    /* small ranges below 2^32: the sieve on one thread */
+    r = plan_range(0, 1, 1000, 8, PRIMES_METHOD_AUTO);
+    CHECK(r.engine == RANGE_SIEVE && r.threads == 1 && r.pieces == 1 && r.piece == 1000);
+    /* a large step at 2^40: the test; step 2: the sieve */
+    CHECK(plan_range(two40, 100000, 1000000, 2, PRIMES_METHOD_AUTO).engine == RANGE_TEST);
+    CHECK(plan_range(two40 + 1, 2, 10000000, 2, PRIMES_METHOD_AUTO).engine == RANGE_SIEVE);
+    /* forced engines */
+    CHECK(plan_range(UINT64_MAX - 999999, 1, 1000000, 2, PRIMES_METHOD_SIEVE).engine == RANGE_SIEVE);
+    CHECK(plan_range(0, 1, 100000000, 2, PRIMES_METHOD_TEST).engine == RANGE_TEST);
+    /* the test: one thread per PRIMES_MIN_ELEMENTS_PER_THREAD values, pieces of RANGE_TEST_PIECE */
+    r = plan_range(UINT64_MAX - 9999, 1, 10000, 4, PRIMES_METHOD_AUTO);
+    CHECK(r.engine == RANGE_TEST && r.threads == 1 && r.pieces == 1);
+    r = plan_range(0, 1, UINT64_MAX, 1024, PRIMES_METHOD_TEST);
+    CHECK(r.threads == 1024 && r.piece == RANGE_TEST_PIECE && r.pieces == UINT64_MAX / RANGE_TEST_PIECE + 1);
+    /* the whole 64-bit range, sieved: pieces cover every element */
+    r = plan_range(0, 1, UINT64_MAX, 2, PRIMES_METHOD_AUTO);
+    CHECK(r.engine == RANGE_SIEVE && r.pieces == 16 && r.piece == UINT64_MAX / 16 + 1);
+    /* the estimate of pi(sqrt(x)) is within 10% where it matters */
+    CHECK(plan_sieving_primes(UINT64_C(1) << 40) > 0.9 * 82025 && plan_sieving_primes(UINT64_C(1) << 40) < 1.1 * 82025);
+    CHECK(plan_sieving_primes(UINT64_MAX) > 0.9 * 203280221 && plan_sieving_primes(UINT64_MAX) < 1.1 * 203280221);
+}
+
+/* Arrays whose first chunk is a run reaching 2^32 or above (np.arange at any
+ * height): the segmented sieve over parts, where the range planner sieves. */
+static void runs_above_2_32_use_the_segmented_sieve(void)
+{
+    const uint64_t two40 = UINT64_C(1) << 40;
+    size_t n = 10000000;
+    struct plan_facts f = {.n = n, .threads = 2, .method = PRIMES_METHOD_AUTO, .have_first_chunk = 1,
+                           .first_min = two40, .first_max = two40 + 65535, .first_consecutive = 1,
+                           .last_value = two40 + n - 1};
+    struct plan p = plan_make(&f);
+    CHECK(p.path == PLAN_RUNS && p.threads == 2 && p.chunk >= RUN_PART_MIN);
+    /* not a run after all (the last value is elsewhere): per chunk */
+    f.last_value = two40 + n;
+    CHECK(plan_make(&f).path == PLAN_PER_CHUNK);
+    /* a run below 2^32: the window sieve per chunk, as before */
+    f.first_min = 1000, f.first_max = 1000 + 65535, f.last_value = 1000 + n - 1;
+    CHECK(plan_make(&f).path == PLAN_PER_CHUNK);
+    /* 10^6 near 2^64: the test */
+    f.n = 1000000, f.first_min = UINT64_MAX - 999999, f.first_max = f.first_min + 65535, f.last_value = UINT64_MAX;
+    CHECK(plan_make(&f).path == PLAN_PER_CHUNK);
+    /* ... unless the sieve is forced */
+    f.method = PRIMES_METHOD_SIEVE;
+    CHECK(plan_make(&f).path == PLAN_RUNS);
+    /* the forced test never sieves */
+    f.method = PRIMES_METHOD_TEST;
+    CHECK(plan_make(&f).path == PLAN_TEST);
+    /* a 65536-element part (threading mode) at 2^40 is still sieved, on one thread */
+    struct plan_facts g = {.n = 65536, .threads = 1, .method = PRIMES_METHOD_AUTO, .have_first_chunk = 1,
+                           .first_min = two40, .first_max = two40 + 65535, .first_consecutive = 1,
+                           .last_value = two40 + 65535};
+    p = plan_make(&g);
+    CHECK(p.path == PLAN_RUNS && p.threads == 1);
+    /* no wrap past 2^64 - 1 */
+    g.first_min = UINT64_MAX - 10, g.last_value = 54;
+    CHECK(plan_make(&g).path != PLAN_RUNS);
+}
+
 int main(void)
 {
     small_inputs_are_tested_on_the_caller();
@@ -190,5 +283,7 @@ int main(void)
     wide_64_bit_input_is_tested();
     forced_methods_are_obeyed();
     each_chunk_chooses_its_engine();
+    ranges_choose_between_sieve_and_test();
+    runs_above_2_32_use_the_segmented_sieve();
     return check_report("planner");
 }

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Measure how fast Ctrl-C (SIGINT) stops a long primes call, in every mode.
 
-Usage: python tests/scripts/interrupt_latency.py [--seconds-before 0.5]
+Usage: python tests/scripts/interrupt_latency.py [--seconds-before 0.5] [--workload array|range|range-mask]
 
 For each mode, a child process starts counting primes in a 10^7-element array
 of primes just below 2^64 (the slowest input: each element takes the full
@@ -9,7 +9,10 @@ Baillie-PSW test, so the call runs for seconds), receives SIGINT after a
 delay, and reports the time from the signal to its KeyboardInterrupt handler,
 then checks that no thread is left running and that a later call is right.
 The parent prints one line per mode and exits non-zero on any failure or a
-latency above --limit-ms (default 200).
+latency above --limit-ms (default 200).  The workload "range" counts
+``range(10**13)`` instead (the segmented sieve, minutes of work), and
+"range-mask" fills ``is_prime(range(2**64 - 10**8, 2**64))`` (the test of
+each integer, seconds of work): Ctrl-C must stop ranges as fast.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import numpy as np
 import primes
 
 mode = sys.argv[1]
+workload = sys.argv[2] if len(sys.argv) > 2 else "array"
 # A process started in the background by a non-interactive shell inherits
 # SIGINT ignored, and Python then installs no KeyboardInterrupt handler.
 signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -36,11 +40,22 @@ window = np.arange(2**64 - 200_000, 2**64 - 1, dtype=np.uint64)
 big_primes = window[primes.is_prime(window)]
 values = np.resize(big_primes, 10**7)
 expected_small = primes.count(np.arange(10**6))
+if workload != "array":
+    # The helper pool keeps its threads for later calls: a first range call in
+    # this mode starts as many as a range uses, so that only a thread still
+    # running afterwards counts as left over.
+    primes.count(range(1 << 24), mode=mode, threads=2)
+    primes.is_prime(range(1 << 24), mode=mode, threads=2)
 threads_before = threading.active_count()
 print("ready", flush=True)
 start = time.time()
 try:
-    primes.count(values, mode=mode, threads=2)
+    if workload == "range":
+        primes.count(range(10**13), mode=mode, threads=2)
+    elif workload == "range-mask":
+        primes.is_prime(range(2**64 - 10**8, 2**64), mode=mode, threads=2)
+    else:
+        primes.count(values, mode=mode, threads=2)
     result = {"interrupted": False}
 except KeyboardInterrupt:
     caught = time.time()
@@ -52,11 +67,11 @@ print(json.dumps(result), flush=True)
 """
 
 
-def run(mode: str, delay: float) -> dict:
+def run(mode: str, delay: float, workload: str = "array") -> dict:
     # From a neutral folder: in the repository root, "import primes" would
     # find the source folder, which has no compiled library.
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, mode], stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir()
+        [sys.executable, "-c", CHILD, mode, workload], stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir()
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "ready"
@@ -75,10 +90,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds-before", type=float, default=0.5)
     parser.add_argument("--limit-ms", type=float, default=200.0)
+    parser.add_argument("--workload", choices=("array", "range", "range-mask"), default="array")
     args = parser.parse_args()
     failed = False
     for mode in ("pthreads", "threading", "serial"):
-        result = run(mode, args.seconds_before)
+        result = run(mode, args.seconds_before, args.workload)
         ok = (
             result["interrupted"]
             and result["latency_ms"] <= args.limit_ms

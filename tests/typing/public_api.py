@@ -51,3 +51,9 @@ assert_type(primes.__version__, str)
 
 threads: Optional[int] = None
 assert_type(primes.count(array, threads=threads), int)
+
+# ranges and generation
+assert_type(primes.count(range(10**6)), int)
+assert_type(primes.primes(100), NDArray[np.integer[Any]])
+assert_type(primes.primes(10, 100, dtype=np.uint16, threads=2, mode="serial"), NDArray[np.integer[Any]])
+assert_type(primes.reference.primes(2, 100), list[int])
