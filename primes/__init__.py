@@ -12,6 +12,10 @@ count(a, axis=None, *, keepdims, mode, threads, method)
 is_prime(a, out=None, *, mode, threads, method)
     The boolean mask of the prime elements (``numpy.bool_`` for a scalar),
     laid out as a ufunc's result, or written into ``out``.
+next_prime(a, *, mode, threads, method)
+    The smallest prime above each element, in ``a``'s dtype and shape.
+prev_prime(a, *, mode, threads, method)
+    The largest prime below each element.
 set_threads(n)
     Context manager: the default thread count on the calling thread.
 get_threads()
@@ -37,7 +41,8 @@ __version__ : str
 Modules
 -------
 reference
-    The pure-Python reference implementation (``is_prime(n)``, ``count(values)``).
+    The pure-Python reference implementation (``is_prime(n)``, ``count(values)``,
+    ``next_prime(n)``, ``prev_prime(n)``).
 
 Examples
 --------
@@ -63,6 +68,7 @@ from . import (
 )
 from ._api import METHODS, MODES, count, is_prime
 from ._config import show_config
+from ._next import next_prime, prev_prime
 from ._threadpoolctl import register_threadpoolctl
 from ._threads import get_threads, set_threads
 from ._version import __version__
@@ -72,6 +78,8 @@ __all__ = [
     "MODES",
     "count",
     "is_prime",
+    "next_prime",
+    "prev_prime",
     "get_threads",
     "set_threads",
     "register_threadpoolctl",
