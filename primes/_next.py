@@ -354,8 +354,8 @@ def prev_prime(
     >>> int(primes.prev_prime(2**64 - 1))
     18446744073709551557
     >>> a = np.arange(90, 100)
-    >>> primes.next_prime(a) - primes.prev_prime(a)  # the prime gap around each value
-    array([8, 8, 8, 8, 8, 8, 8, 8, 4, 4])
+    >>> primes.next_prime(a) - primes.prev_prime(a)  # 97 is prime: 101 - 89
+    array([ 8,  8,  8,  8,  8,  8,  8, 12,  4,  4])
     >>> primes.prev_prime([5, 2])
     Traceback (most recent call last):
     ...
