@@ -247,3 +247,37 @@ def test_every_value_below_2_20_slow() -> None:
         keep = values >= 3
         prevs = prime_list[np.searchsorted(prime_list, values[keep], side="left") - 1]
         assert (primes.prev_prime(values[keep], method=method) == prevs).all()
+
+
+# --- count(a, axis=...) along trailing axes: one C call for every row ---------------------------
+
+
+@pytest.mark.parametrize("dtype", ["int32", "uint32", "int64", "uint64", "int16"])
+def test_count_along_trailing_axes_against_the_sieve(dtype: str) -> None:
+    mask = sieve_mask(300 * 512)
+    # A range cut into rows (runs share each window across rows), the same shuffled, negatives.
+    run = np.arange(300 * 512, dtype=np.int64).reshape(300, 512)
+    shuffled = np.random.default_rng(2).permutation(run.ravel()).reshape(300, 512)
+    for values in (run, shuffled, run[:, ::-1]):
+        typed = values.astype(dtype) if np.iinfo(dtype).max >= values.max() else values % 30000
+        typed = typed.astype(dtype)
+        want = np.count_nonzero(mask[typed.astype(np.int64)], axis=1)
+        for method in METHODS:
+            got = primes.count(typed, axis=1, method=method)
+            assert got.dtype == np.intp and (got == want).all()
+        assert (primes.count(typed.reshape(30, 10, 512), axis=(1, 2)) == want.reshape(30, 10).sum(axis=1)).all()
+        assert (primes.count(typed, axis=-1, keepdims=True) == want[:, None]).all()
+    if np.iinfo(dtype).min < 0:
+        negative = -run[:, :300].astype(dtype) + 100
+        want = np.count_nonzero(mask[np.clip(negative.astype(np.int64), 0, None)], axis=1)
+        assert (primes.count(negative, axis=1) == want).all()
+
+
+def test_count_rows_of_large_values_and_modes() -> None:
+    rng = np.random.default_rng(4)
+    values = np.concatenate([rng.integers(2**62, 2**64, (40, 300), dtype=np.uint64),
+                             np.arange(2**32 - 6000, 2**32 + 6000, dtype=np.uint64).reshape(40, 300)])
+    want = [sum(1 for v in row if gmpy2.is_prime(v)) for row in values.tolist()]
+    for mode in MODES:
+        for threads in (1, 2):
+            assert primes.count(values, axis=1, mode=mode, threads=threads).tolist() == want
