@@ -371,7 +371,9 @@ def _neighbour_array(x: da.Array, name: str, mode: str, threads: Optional[int], 
     )
 
 
-def next_prime(x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto") -> da.Array:
+def next_prime(
+    x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+) -> da.Array:
     """The smallest prime above each element of a Dask integer array, lazily.
 
     Called by :func:`primes.next_prime` when its argument is a
@@ -408,7 +410,9 @@ def next_prime(x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = 
     return _neighbour_array(x, "_next_prime_block", mode, threads, method)
 
 
-def prev_prime(x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto") -> da.Array:
+def prev_prime(
+    x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+) -> da.Array:
     """The largest prime below each element of a Dask integer array, lazily (as :func:`next_prime`).
 
     Examples

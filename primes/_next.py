@@ -114,7 +114,9 @@ def _interruptible(call: Callable[[Optional[_lib.CancelFlag]], Any]) -> Any:
     return outcome[0]
 
 
-def _run_neighbours(values: np.ndarray, out: np.ndarray, up: bool, mode: str, threads: int, method: int) -> int:
+def _run_neighbours(
+    values: np.ndarray, out: np.ndarray, up: bool, mode: str, threads: int, method: int
+) -> int:
     """Fill ``out`` for the 1-D kernel block ``values`` in ``mode``; the first index without an answer."""
     threads = min(threads, _constants.MAX_THREADS)
     size = values.size
@@ -127,29 +129,28 @@ def _run_neighbours(values: np.ndarray, out: np.ndarray, up: bool, mode: str, th
             missing = _lib.neighbour_kernel(values[part], out[part], up, 1, method, cancel)
             return start + missing if missing < values[part].size else size
 
+        def queue(first: int) -> int:  # every `threads`-th piece, from `first`
+            return min([piece(start) for start in starts[first::threads]], default=size)
+
         pool = helpers()
-        futures = []
+        futures = [pool.submit(queue, first) for first in range(threads)]
+        done = threading.Event()
+        remaining = [len(futures)]
+        lock = threading.Lock()
+
+        def finished(_: object) -> None:
+            with lock:
+                remaining[0] -= 1
+                if remaining[0] == 0:
+                    done.set()
+
+        for future in futures:
+            future.add_done_callback(finished)
         try:
-            # At most `threads` pieces in flight: each future runs a queue of pieces.
-            queues = [list(starts[k::threads]) for k in range(threads)]
-            futures = [pool.submit(lambda q=q: min([piece(s) for s in q], default=size)) for q in queues]
-            done = threading.Event()
-            remaining = [len(futures)]
-            lock = threading.Lock()
-
-            def finished(_: object) -> None:
-                with lock:
-                    remaining[0] -= 1
-                    if remaining[0] == 0:
-                        done.set()
-
-            for future in futures:
-                future.add_done_callback(finished)
             wait_for(done)
         except BaseException:
-            cancel.set()
-            for future in futures:
-                future.exception()
+            cancel.set()  # the pieces running stop at their next chunk, the others at once
+            done.wait()
             raise
         return min(future.result() for future in futures)
     kernel_threads = threads if mode == "pthreads" else 1
@@ -274,7 +275,7 @@ def next_prime(
     >>> primes.next_prime(np.int8(127))
     Traceback (most recent call last):
     ...
-    OverflowError: next_prime: element 127 at index (): the next prime, 131, does not fit dtype int8 (its largest prime is 127); convert to a wider dtype first
+    OverflowError: next_prime: element 127 at index (): the next prime, 131, does not fit dtype int8 ...
     """
     if is_dask_array(a):
         from . import _dask  # Dask is optional: imported only for Dask input
@@ -377,5 +378,6 @@ def count_rows(values: np.ndarray, rows: int, mode: str, threads: int, method: i
     if values.size <= 1 << 16:
         counts = _lib.count_rows_kernel(values, rows, kernel_threads, method)
     else:
-        counts = _interruptible(lambda cancel: _lib.count_rows_kernel(values, rows, kernel_threads, method, cancel))
+        counts = _interruptible(
+            lambda cancel: _lib.count_rows_kernel(values, rows, kernel_threads, method, cancel))
     return counts.astype(np.intp)

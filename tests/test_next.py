@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from support import ALL_DTYPES, LARGEST_PRIME, METHODS, MODES, load_json, sample, sieve_mask
 
 import primes
 from primes import reference
-from support import ALL_DTYPES, LARGEST_PRIME, METHODS, MODES, load_json, sample, sieve_mask
 
 gmpy2 = pytest.importorskip("gmpy2")
 
@@ -107,7 +107,8 @@ def test_scalars_lists_and_shapes() -> None:
     assert primes.prev_prime(np.zeros((0, 3), dtype=np.int64)).shape == (0, 3)
     swapped = np.array([100, 1000], dtype=">u4")
     assert primes.next_prime(swapped).tolist() == [101, 1009]
-    assert primes.next_prime(np.array([10, 2**64 - 100], dtype=object)).tolist() == [11, gmpy_next(2**64 - 100)]
+    objects = np.array([10, 2**64 - 100], dtype=object)
+    assert primes.next_prime(objects).tolist() == [11, gmpy_next(2**64 - 100)]
     with pytest.raises(TypeError):
         primes.next_prime([1.5])
     with pytest.raises(TypeError):
@@ -265,7 +266,8 @@ def test_count_along_trailing_axes_against_the_sieve(dtype: str) -> None:
         for method in METHODS:
             got = primes.count(typed, axis=1, method=method)
             assert got.dtype == np.intp and (got == want).all()
-        assert (primes.count(typed.reshape(30, 10, 512), axis=(1, 2)) == want.reshape(30, 10).sum(axis=1)).all()
+        per_plane = primes.count(typed.reshape(30, 10, 512), axis=(1, 2))
+        assert (per_plane == want.reshape(30, 10).sum(axis=1)).all()
         assert (primes.count(typed, axis=-1, keepdims=True) == want[:, None]).all()
     if np.iinfo(dtype).min < 0:
         negative = -run[:, :300].astype(dtype) + 100
