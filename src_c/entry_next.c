@@ -184,6 +184,7 @@ static inline void clear_candidate(uint64_t *lo, uint64_t *hi, uint32_t j)
 }
 
 _Static_assert(NEXT_WINDOW_BITS == 128, "the window is two 64-bit words");
+_Static_assert(NEXT_SIEVE_PRIMES_32 <= NEXT_SIEVE_PRIMES && NEXT_SIEVE_PRIMES <= SIEVING_PRIME_COUNT, "sieving primes");
 
 /* Sieve the window of `lane`: candidates start +- 2j for j < count (every
  * candidate > the largest sieving prime, so a multiple of one is composite).
@@ -194,11 +195,12 @@ static void sieve_lane(const struct next_tables *t, struct lane *lane, int up, s
     uint64_t lo = count >= 64 ? UINT64_MAX : (UINT64_C(1) << count) - 1;
     uint64_t hi = count >= 128 ? UINT64_MAX : count > 64 ? (UINT64_C(1) << (count - 64)) - 1 : 0;
     uint64_t s = lane->start;
-    size_t k = 0;
-    for (size_t g = 0; g < t->groups; g++) {
+    size_t k = 0, stop = s < TWO_POW_32 ? NEXT_SIEVE_PRIMES_32 : NEXT_SIEVE_PRIMES;
+    for (size_t g = 0; g < t->groups && k < stop; g++) {
         /* Below 2^32 the start itself is the 32-bit residue the primes reduce. */
         uint32_t rq = s < TWO_POW_32 ? (uint32_t)s : fastmod64(s, t->group_fastmod[g], t->group_product[g]);
-        for (; k < t->group_end[g]; k++) {
+        size_t end = t->group_end[g] < stop ? t->group_end[g] : stop;
+        for (; k < end; k++) {
             const struct next_prime_info *info = &t->primes[k];
             uint32_t p = info->p;
             uint32_t j = first_multiple(fastmod32(rq, info->fastmod, p), p, up);
