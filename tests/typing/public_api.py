@@ -51,3 +51,11 @@ assert_type(primes.__version__, str)
 
 threads: Optional[int] = None
 assert_type(primes.count(array, threads=threads), int)
+
+# next_prime/prev_prime keep the dtype of a NumPy scalar; arrays stay arrays.
+assert_type(primes.next_prime(np.uint32(7)), np.uint32)
+assert_type(primes.prev_prime(np.int64(7)), np.int64)
+assert_type(primes.next_prime(array), NDArray[Any])
+assert_type(primes.prev_prime([3, 4, 5]), NDArray[Any])
+assert_type(primes.reference.next_prime(7), int)
+assert_type(primes.reference.prev_prime(7), int)
