@@ -212,8 +212,18 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--only", default="N1,N2,N3", help="comma-separated targets to measure")
+    parser.add_argument("--out", type=Path, help="also write the results as a Markdown table to this file")
     arguments = parser.parse_args()
     found, problems = targets(arguments.repeats, tuple(arguments.only.split(",")))
+    if arguments.out:
+        load = os.getloadavg() if hasattr(os, "getloadavg") else None
+        lines = ["<!-- SPDX-License-Identifier: MIT -->", "# Targets N1-N3 (issue 11)", "",
+                 f"`python bench/targets_next.py --repeats {arguments.repeats}`, primes {primes.__version__}, "
+                 f"{os.cpu_count()} CPUs" + (f", load average {load[0]:.1f} at the end" if load else "") + ".",
+                 "", "| target | what | measured | required | verdict | detail |", "|---|---|---|---|---|---|"]
+        lines += [f"| {t.name} | {t.what} | {t.measured} | {t.required} | {t.verdict} | {t.detail} |" for t in found]
+        lines += [""] + [f"PROBLEM: {problem}" for problem in problems]
+        arguments.out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     for target in found:
         print(f"{target.name} {target.what}: {target.measured} (required {target.required}: {target.verdict}); "
               f"{target.detail}")
