@@ -15,6 +15,10 @@ is_prime(a, out=None, *, mode, threads, method)
 primes(start, stop=None, *, dtype, mode, threads, method)
     The sorted array of the primes in ``[start, stop)`` (``primes(stop)``:
     below ``stop``), sieved straight into the result.
+next_prime(a, *, mode, threads, method)
+    The smallest prime above each element, in ``a``'s dtype and shape.
+prev_prime(a, *, mode, threads, method)
+    The largest prime below each element.
 set_threads(n)
     Context manager: the default thread count on the calling thread.
 get_threads()
@@ -40,7 +44,8 @@ __version__ : str
 Modules
 -------
 reference
-    The pure-Python reference implementation (``is_prime(n)``, ``count(values)``).
+    The pure-Python reference implementation (``is_prime(n)``, ``count(values)``,
+    ``next_prime(n)``, ``prev_prime(n)``).
 
 Examples
 --------
@@ -70,6 +75,7 @@ from . import (
 )
 from ._api import METHODS, MODES, count, is_prime, primes
 from ._config import show_config
+from ._next import next_prime, prev_prime
 from ._threadpoolctl import register_threadpoolctl
 from ._threads import get_threads, set_threads
 from ._version import __version__
@@ -80,6 +86,8 @@ __all__ = [
     "count",
     "is_prime",
     "primes",
+    "next_prime",
+    "prev_prime",
     "get_threads",
     "set_threads",
     "register_threadpoolctl",

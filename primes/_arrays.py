@@ -35,6 +35,7 @@ from ._coerce import (
     slabs,
 )
 from ._modes import run
+from ._next import count_rows
 from ._threads import resolve_threads
 
 __all__ = ["count", "is_prime"]
@@ -104,6 +105,14 @@ def _count_along(
     lane_start = len(reduced)
     while lane_start and reduced[lane_start - 1]:
         lane_start -= 1
+    if is_kernel_ready(values) and not any(reduced[:lane_start]):
+        # Exactly the trailing axes (in memory order) are reduced: one C call
+        # counts every row, sharing each window sieve across rows.
+        rows = math.prod(values.shape[:lane_start])
+        per_row = count_rows(values.reshape(-1), rows, mode, threads, method)
+        if per_row is not None:
+            totals[...] = per_row.reshape(totals.shape)
+            return counts
     lanes_apart = math.prod(values.shape[lane_start:]) >= _LANE_ELEMENTS
     for index in slabs(values.shape, BLOCK_ELEMENTS, fixed=lane_start if lanes_apart else 0):
         block = values[(*index, ...)]

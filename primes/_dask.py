@@ -45,9 +45,10 @@ from dask.array.core import handle_out  # what dask.array's ufuncs do with out=
 from ._arrays import count as _count_numpy
 from ._arrays import is_prime as _is_prime_numpy
 from ._coerce import as_integer_array, check_method, check_mode, check_out, normalize_axis
+from ._next import neighbours as _neighbours
 from ._threads import resolve_threads
 
-__all__ = ["count", "is_prime"]
+__all__ = ["count", "is_prime", "next_prime", "prev_prime"]
 
 # Dask's functions have no annotations; typed names for the ones used here let
 # mypy --strict check the calls' results.
@@ -108,9 +109,21 @@ def _is_prime_block(block: np.ndarray, *, mode: str, threads: int, method: str) 
     return np.asarray(_is_prime_numpy(block, mode=mode, threads=threads, method=method))
 
 
+def _next_prime_block(block: np.ndarray, *, mode: str, threads: int, method: str) -> np.ndarray:
+    """The next primes of one block (an array even for a 0-d block)."""
+    return np.asarray(_neighbours(block, True, mode, threads, method))
+
+
+def _prev_prime_block(block: np.ndarray, *, mode: str, threads: int, method: str) -> np.ndarray:
+    """The previous primes of one block (an array even for a 0-d block)."""
+    return np.asarray(_neighbours(block, False, mode, threads, method))
+
+
 _BLOCK_FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
     "_count_block": _count_block,
     "_is_prime_block": _is_prime_block,
+    "_next_prime_block": _next_prime_block,
+    "_prev_prime_block": _prev_prime_block,
 }
 
 
@@ -347,3 +360,66 @@ def is_prime(
     )
     return result if out is None else _handle_out(out, result)
 
+
+
+def _neighbour_array(x: da.Array, name: str, mode: str, threads: Optional[int], method: str) -> da.Array:
+    options = _task_options(x, mode, threads, method)
+    dtype = x.dtype if x.dtype.kind in "iu" else np.dtype(np.int64)  # object blocks: as numpy.asarray
+    return _map_blocks(
+        _BlockCall(name), x, **options, dtype=dtype, meta=np.empty((0,) * x.ndim, dtype=dtype),
+        token="primes-" + name.strip("_").replace("_block", "").replace("_", "-"),
+    )
+
+
+def next_prime(
+    x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+) -> da.Array:
+    """The smallest prime above each element of a Dask integer array, lazily.
+
+    Called by :func:`primes.next_prime` when its argument is a
+    ``dask.array.Array``; each block is one task (one C call), computed
+    when the result is.  The keywords are checked at once, the values when
+    each block is computed (an element without an answer in the dtype raises
+    then, naming its index within the block).
+
+    Parameters
+    ----------
+    x : dask.array.Array of integers
+        As for :func:`count`.
+    mode, threads, method
+        As for :func:`count` (``threads`` defaults to 1 per task).
+
+    Returns
+    -------
+    dask.array.Array
+        The next primes, with ``x``'s dtype, shape and chunks.
+
+    See Also
+    --------
+    prev_prime : the same for the previous primes.
+    primes.next_prime : the same on NumPy arrays.
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> import primes
+    >>> x = da.arange(10, chunks=4)
+    >>> primes.next_prime(x).compute()
+    array([ 2,  2,  3,  5,  5,  7,  7, 11, 11, 11])
+    """
+    return _neighbour_array(x, "_next_prime_block", mode, threads, method)
+
+
+def prev_prime(
+    x: da.Array, *, mode: str = "pthreads", threads: Optional[int] = None, method: str = "auto"
+) -> da.Array:
+    """The largest prime below each element of a Dask integer array, lazily (as :func:`next_prime`).
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> import primes
+    >>> primes.prev_prime(da.arange(3, 13, chunks=4)).compute()
+    array([ 2,  3,  3,  5,  5,  7,  7,  7,  7, 11])
+    """
+    return _neighbour_array(x, "_prev_prime_block", mode, threads, method)

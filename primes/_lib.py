@@ -39,7 +39,7 @@ except ImportError as exc:
 from ._cpu import level_cap  # noqa: E402  (after the check above: it needs primes/_constants.py)
 
 __all__ = ["cpu_features", "cpu_level", "LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "METHODS", "COUNT_KERNELS", "CancelFlag", "check_status", "count_kernel", "is_prime_kernel",
-           "count_range_kernel", "is_prime_range_kernel", "primes_range_kernel"]
+           "count_range_kernel", "is_prime_range_kernel", "primes_range_kernel", "neighbour_kernel", "count_rows_kernel"]
 
 #: PRIMES_ABI_VERSION of the header this package was built with
 #: (primes/_constants.py is generated from it).  The library loaded must
@@ -88,6 +88,13 @@ for _suffix, _dtype in KERNEL_DTYPES.items():
         ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL, _COUNT_OUT])
     _SIGNATURES["primes_is_prime_" + _suffix] = (
         ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL, _OUT_BOOL])
+    for _direction in ("next", "prev"):
+        _SIGNATURES[f"primes_{_direction}_prime_" + _suffix] = (
+            ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL,
+                           ndpointer(dtype=_dtype, ndim=1, flags=_OUT_FLAGS), ctypes.POINTER(ctypes.c_size_t)])
+    _SIGNATURES["primes_count_rows_" + _suffix] = (
+        ctypes.c_int, [_in_array(_dtype), _SIZE, _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL,
+                       ndpointer(dtype=np.uint64, ndim=1, flags=_OUT_FLAGS)])
 
 _U64 = ctypes.c_uint64
 _SIGNATURES["primes_count_range"] = (
@@ -172,6 +179,9 @@ def _bind(prefix: str) -> dict[np.dtype[Any], Callable[..., int]]:
 
 _COUNT = _bind("primes_count_")
 _IS_PRIME = _bind("primes_is_prime_")
+_NEXT_PRIME = _bind("primes_next_prime_")
+_PREV_PRIME = _bind("primes_prev_prime_")
+_COUNT_ROWS = _bind("primes_count_rows_")
 #: The native dtypes that reach a C kernel without conversion.
 COUNT_KERNELS = frozenset(_COUNT)
 
@@ -254,6 +264,35 @@ def primes_range_kernel(
     status = function(first, last, threads, method, level_cap(), flag, out, out.size, ctypes.byref(written))
     check_status(status, "primes")
     return int(written.value)
+
+
+def neighbour_kernel(
+    values: np.ndarray, out: np.ndarray, up: bool, threads: int, method: int = 0,
+    cancel: Optional[CancelFlag] = None,
+) -> int:
+    """Fill ``out`` (same dtype and length as ``values``) with the next (``up``) or previous primes.
+
+    Returns the index of the first element without an answer in its dtype
+    (its ``out`` element is left unwritten), or ``values.size`` if there is none.
+    """
+    flag = None if cancel is None else cancel._as_parameter()
+    missing = ctypes.c_size_t(0)
+    function = (_NEXT_PRIME if up else _PREV_PRIME)[values.dtype]
+    status = function(values, values.size, threads, method, level_cap(), flag, out, ctypes.byref(missing))
+    check_status(status, "next_prime" if up else "prev_prime")
+    return int(missing.value)
+
+
+def count_rows_kernel(
+    values: np.ndarray, rows: int, threads: int, method: int = 0, cancel: Optional[CancelFlag] = None
+) -> np.ndarray:
+    """The prime count of each of the ``rows`` rows of the C-ordered block ``values`` (1-D, rows x cols)."""
+    flag = None if cancel is None else cancel._as_parameter()
+    counts = np.zeros(rows, dtype=np.uint64)
+    cols = values.size // rows if rows else 0
+    check_status(_COUNT_ROWS[values.dtype](values, rows, cols, threads, method, level_cap(), flag, counts),
+                 "count")
+    return counts
 
 
 def cpu_level(cap: int) -> int:

@@ -14,7 +14,7 @@ import operator
 from collections.abc import Iterable
 from typing import Optional
 
-__all__ = ["is_prime", "count", "primes"]
+__all__ = ["is_prime", "count", "primes", "next_prime", "prev_prime"]
 
 _MILLER_RABIN_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
 _TRIAL_DIVISION_LIMIT = 2**32
@@ -157,3 +157,83 @@ def primes(start: int, stop: Optional[int] = None) -> list[int]:
     first = max(start, 3)
     found.extend(n for n in range(first | 1, stop, 2) if is_prime(n))
     return found
+
+
+def next_prime(n: int) -> int:
+    """Return the smallest prime greater than the integer ``n``.
+
+    Parameters
+    ----------
+    n : int
+        Any integer (an ``int``, a NumPy integer or anything with
+        ``__index__``), of any size; below 2 the answer is 2.
+
+    Returns
+    -------
+    int
+        The next prime, a Python int (it may not fit ``n``'s dtype).
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+
+    See Also
+    --------
+    primes.next_prime : the fast, element-wise version for NumPy arrays.
+
+    Examples
+    --------
+    >>> from primes import reference
+    >>> [reference.next_prime(n) for n in (-3, 0, 2, 13, 2**64 - 59)]
+    [2, 2, 3, 17, 18446744073709551629]
+    """
+    n = operator.index(n)
+    if n < 2:
+        return 2
+    candidate = n + 1 + n % 2 if n > 2 else 3  # the next odd number
+    while not is_prime(candidate):
+        candidate += 2
+    return candidate
+
+
+def prev_prime(n: int) -> int:
+    """Return the largest prime smaller than the integer ``n``.
+
+    Parameters
+    ----------
+    n : int
+        Any integer of at least 3 (an ``int``, a NumPy integer or anything
+        with ``__index__``).
+
+    Returns
+    -------
+    int
+        The previous prime.
+
+    Raises
+    ------
+    ValueError
+        If ``n < 3``: there is no prime below 2.
+    TypeError
+        If ``n`` is not an integer.
+
+    See Also
+    --------
+    primes.prev_prime : the fast, element-wise version for NumPy arrays.
+
+    Examples
+    --------
+    >>> from primes import reference
+    >>> [reference.prev_prime(n) for n in (3, 4, 100, 2**64)]
+    [2, 3, 97, 18446744073709551557]
+    """
+    n = operator.index(n)
+    if n < 3:
+        raise ValueError(f"there is no prime below {n}")
+    if n == 3:
+        return 2
+    candidate = n - 1 - n % 2  # the previous odd number
+    while not is_prime(candidate):
+        candidate -= 2
+    return candidate

@@ -146,4 +146,35 @@
  * (each part places its sieving primes once). */
 #define RUN_PART_MIN ((size_t)1 << 20)
 
+/* ---- next and previous primes (entry_next.c) --------------------------------
+ *
+ * The lanes search sieves a window of NEXT_WINDOW_BITS odd candidates beyond
+ * each value (a multiple of 64: the bitmap's words) by the first
+ * NEXT_SIEVE_PRIMES odd primes (3 .. 311), so that the kernels test only
+ * candidates free of small factors: every base-2 test saved on a 64-bit
+ * composite is worth some 60 residues of the window's start. */
+#define NEXT_WINDOW_BITS 128
+#define NEXT_SIEVE_PRIMES 64
+/* Below 2^32 a kernel test costs less than half as much (one 32-bit strong
+ * test), so fewer primes pay: the first NEXT_SIEVE_PRIMES_32 (3 .. 137).
+ * (Measured, CPU time on a loaded AMD EPYC 7002: 32 to 64 primes are best
+ * for 64-bit values, 128 cost 10% more; 32 best for 32-bit ones.) */
+#define NEXT_SIEVE_PRIMES_32 32
+
+/* The window sieve covers a chunk's values and this many integers beyond
+ * (more than any prime gap below 2^32, 336); an element whose answer lies
+ * beyond is searched instead. */
+#define NEXT_WINDOW_MARGIN 512
+
+/* Elements per chunk of a next/prev call (a search costs about 100 times a
+ * count's element, so chunks are smaller), and per thread. */
+#define NEXT_CHUNK_MIN ((size_t)256)
+#define NEXT_CHUNK_MAX ((size_t)4096)
+#define NEXT_MIN_ELEMENTS_PER_THREAD ((size_t)1024)
+
+/* A search of one element below 2^32 (a few 32-bit kernel tests), and an
+ * element's scan of a sieved window (about half its gap, in bytes). */
+#define COST_NEXT_NS_PER_SEARCH_ELEMENT 150.0
+#define COST_NEXT_NS_PER_WINDOW_ELEMENT 8.0
+
 #endif /* PRIMES_CONFIG_H */
