@@ -150,7 +150,7 @@
  *
  * The lanes search sieves a window of NEXT_WINDOW_BITS odd candidates beyond
  * each value (a multiple of 64: the bitmap's words) by the first
- * NEXT_SIEVE_PRIMES odd primes (3 .. 311), so that the kernels test only
+ * NEXT_SIEVE_PRIMES odd primes (3 .. 313), so that the kernels test only
  * candidates free of small factors: every base-2 test saved on a 64-bit
  * composite is worth some 60 residues of the window's start. */
 #define NEXT_WINDOW_BITS 128

@@ -283,3 +283,31 @@ def test_count_rows_of_large_values_and_modes() -> None:
     for mode in MODES:
         for threads in (1, 2):
             assert primes.count(values, axis=1, mode=mode, threads=threads).tolist() == want
+
+
+def test_the_c_call_reports_the_first_element_without_answer() -> None:
+    # Below the Python checks: the C search itself never passes the dtype's largest prime.
+    from primes import _lib
+
+    values = np.array([10, 2**32 - 5, 7, 2**32 - 1], dtype=np.uint32)
+    out = np.zeros_like(values)
+    assert _lib.neighbour_kernel(values, out, True, 2) == 1
+    assert out[0] == 11 and out[2] == 11
+    low = np.array([5, 4, 2, 0, -3], dtype=np.int64)
+    out = np.zeros_like(low)
+    assert _lib.neighbour_kernel(low, out, False, 1) == 2
+    assert out[:2].tolist() == [3, 3]
+
+
+def test_a_cancelled_call_raises_keyboard_interrupt() -> None:
+    from primes import _lib
+
+    flag = _lib.CancelFlag()
+    flag.set()
+    values = np.arange(10, 10**5, dtype=np.int64)
+    with pytest.raises(KeyboardInterrupt):
+        _lib.neighbour_kernel(values, np.empty_like(values), True, 2, 0, flag)
+    with pytest.raises(KeyboardInterrupt):
+        _lib.count_rows_kernel(values[:99000], 99, 2, 0, flag)
+    assert _lib.count_rows_kernel(values[:0], 0, 1).tolist() == []
+    assert _lib.count_rows_kernel(np.zeros(0, dtype=np.int64), 3, 1).tolist() == [0, 0, 0]
