@@ -14,7 +14,10 @@
  * Eight caller threads share read-only inputs; each makes calls with 1-4
  * library threads, every engine, counting and classifying, and one caller
  * cancels calls from another thread.  Every result is compared with the
- * single-thread answer.  Exit status 0 when all agree.
+ * single-thread answer.  The range entry points (entry_range.c: counts,
+ * stepped masks, generation) and a run of consecutive values above 2^32
+ * (the segmented sieve's PLAN_RUNS path) are called the same way.  Exit
+ * status 0 when all agree.
  */
 #include "primes.h"
 
@@ -30,6 +33,10 @@
 static int64_t range_values[N];
 static uint64_t random_values[N];
 static uint64_t expected_range, expected_random;
+/* The range [HIGH, HIGH + N) and its run of values, above 2^32. */
+#define HIGH (UINT64_C(1) << 40)
+static uint64_t high_values[N];
+static uint64_t expected_high, expected_high_odd;
 static atomic_int failures;
 
 struct cancel_job {
@@ -49,6 +56,7 @@ static void *caller(void *arg)
 {
     int id = (int)(intptr_t)arg;
     uint8_t *mask = malloc(N);
+    uint64_t *generated = malloc(N / 8 * sizeof *generated);
     for (int round = 0; round < ROUNDS; round++) {
         int threads = 1 + (id + round) % 4, method = (id + round) % 3;
         uint64_t count = 0;
@@ -62,6 +70,30 @@ static void *caller(void *arg)
             sum += mask[i];
         if (sum != expected_random)
             atomic_fetch_add(&failures, 1);
+        if (round % 4 != id % 4)
+            goto ranges_done; /* the range calls in a quarter of the rounds: TSan makes them slow */
+        if (primes_count_range(HIGH, HIGH + N - 1, 1, threads, method, PRIMES_CPU_BEST, NULL, &count) != PRIMES_OK
+            || count != expected_high)
+            atomic_fetch_add(&failures, 1);
+        if (primes_count_uint64(high_values, N, threads, method, PRIMES_CPU_BEST, NULL, &count) != PRIMES_OK
+            || count != expected_high)
+            atomic_fetch_add(&failures, 1);
+        if (primes_is_prime_range(HIGH + 1, 2, N / 2, threads, method, PRIMES_CPU_BEST, NULL, mask) != PRIMES_OK)
+            atomic_fetch_add(&failures, 1);
+        sum = 0;
+        for (size_t i = 0; i < N / 2; i++)
+            sum += mask[i];
+        if (sum != expected_high_odd)
+            atomic_fetch_add(&failures, 1);
+        size_t written = 0;
+        if (primes_primes_range_uint64(HIGH, HIGH + N - 1, threads, method, PRIMES_CPU_BEST, NULL,
+                                       generated, N / 8, &written) != PRIMES_OK
+            || written != expected_high)
+            atomic_fetch_add(&failures, 1);
+        for (size_t i = 1; i < written; i++)
+            if (generated[i] <= generated[i - 1])
+                atomic_fetch_add(&failures, 1);
+    ranges_done:
         if (id == 0 && round % 8 == 0) {
             /* Cancel a running call from this thread. */
             struct cancel_job job = {0, -1};
@@ -74,6 +106,7 @@ static void *caller(void *arg)
         }
     }
     free(mask);
+    free(generated);
     return NULL;
 }
 
@@ -91,6 +124,14 @@ int main(void)
         || primes_count_uint64(random_values, N, 1, PRIMES_METHOD_TEST, PRIMES_CPU_BEST, NULL, &expected_random) != PRIMES_OK)
         return 2;
     if (expected_range != 17984) /* pi(199999) */
+        return 3;
+    for (size_t i = 0; i < N; i++)
+        high_values[i] = HIGH + i;
+    if (primes_count_uint64(high_values, N, 1, PRIMES_METHOD_TEST, PRIMES_CPU_BEST, NULL, &expected_high) != PRIMES_OK)
+        return 2;
+    /* the odd values HIGH + 1, HIGH + 3, ... hold every prime of the range */
+    expected_high_odd = expected_high;
+    if (expected_high == 0 || expected_high > N / 8)
         return 3;
     pthread_t threads[CALLERS];
     for (int i = 0; i < CALLERS; i++)
