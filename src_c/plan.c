@@ -223,7 +223,9 @@ struct range_plan plan_range(uint64_t first, uint64_t step, uint64_t n, int thre
     } else {
         uint64_t m = most < 1 ? 1 : (uint64_t)most;
         p.threads = m < (uint64_t)cap ? (int)m : cap;
-        pieces = m - m % (uint64_t)p.threads; /* equal shares per thread */
+        /* equal shares per thread; one piece per thread when there are few
+         * (each piece places its sieving primes again) */
+        pieces = (uint64_t)p.threads;
     }
     if (pieces > n)
         pieces = n;

@@ -102,3 +102,66 @@ def test_normal_build_has_no_fault_injection():
     for name in ("primes_fault_inject", "primes_fault_live_blocks"):
         with pytest.raises(AttributeError):
             getattr(lib, name)
+
+
+RANGE_CHILD = textwrap.dedent(
+    """
+    import ctypes, json
+    import numpy as np
+    import primes
+    from primes import _lib
+
+    inject = _lib._LIB.primes_fault_inject
+    inject.argtypes = [ctypes.c_long, ctypes.c_long]
+    inject.restype = None
+    live = _lib._LIB.primes_fault_live_blocks
+    live.argtypes = []
+    live.restype = ctypes.c_long
+
+    run = np.arange(2**40, 2**40 + 4 * 10**5, dtype=np.uint64)
+    calls = {  # the sieve and the test over ranges, two-pass generation, a run above 2^32
+        "count range": lambda m: primes.count(range(2**40, 2**40 + (10**7 if m == "sieve" else 2 * 10**5)),
+                                              threads=4, method=m),
+        "mask range": lambda m: int(primes.is_prime(range(1, 10**6, 2), threads=4, method=m).sum()),
+        "primes": lambda m: int(primes.primes(10**6, 2 * 10**6, threads=4, method=m).sum()),
+        "count run": lambda m: primes.count(run, threads=4, method=m),
+    }
+    report = []
+    for name, call in calls.items():
+        for method in ("sieve", "test"):
+            expected = call(method)
+            for allocation, thread in [(1, -1), (2, -1), (4, -1), (-1, 1), (-1, 3)]:
+                inject(allocation, thread)
+                try:
+                    got = call(method)
+                    outcome = "ok" if got == expected else f"WRONG {got}"
+                except MemoryError:
+                    outcome = "MemoryError"
+                except RuntimeError as exc:
+                    outcome = "RuntimeError" if "thread" in str(exc) else f"other RuntimeError {exc}"
+                inject(-1, -1)
+                report.append({"call": name, "method": method, "allocation": allocation, "thread": thread,
+                               "outcome": outcome, "leaked": live(), "next_call_ok": call(method) == expected})
+    print(json.dumps(report))
+    """
+)
+
+
+def test_injected_faults_in_ranges(fault_library, tmp_path):
+    env = dict(os.environ, PRIMES_LIBRARY=str(fault_library))
+    done = subprocess.run(
+        [sys.executable, "-c", RANGE_CHILD], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    outcomes = {row["outcome"] for row in report}
+    assert outcomes <= {"ok", "MemoryError", "RuntimeError"}, outcomes
+    assert {"MemoryError", "RuntimeError"} <= outcomes
+    for row in report:
+        assert row["leaked"] == 0, row
+        assert row["next_call_ok"], row
+        if row["thread"] == 1 and (row["call"] == "count range" or row["method"] == "test"):
+            # these calls use 4 threads (narrower sieved ranges use one: no thread start to fail)
+            assert row["outcome"] == "RuntimeError", row
+        if row["allocation"] == 1 and row["method"] == "sieve":
+            assert row["outcome"] == "MemoryError", row  # the sieve's context is the first block

@@ -288,3 +288,22 @@ def test_a_range_is_never_made_into_an_array():
     from support import peak_allocated
 
     assert peak_allocated(lambda: primes.count(range(10**8))) < 1 << 20
+
+
+# ---- S4: the forced sieve costs the same in every mode and layout --------------------------------
+
+
+def test_forced_sieve_on_spread_out_values_in_every_mode_and_layout():
+    # values spread over 2^32: the forced sieve gives way to the test for the whole
+    # call and for each part of it alike (planner tests: tests/c/test_planner.c)
+    values = np.random.default_rng(44).integers(0, 2**32, size=150_000, dtype=np.uint32)
+    sample = values[:400].tolist()
+    mask = primes.is_prime(values, method="sieve", threads=2)
+    assert [bool(m) for m in mask[:400]] == [sympy.isprime(v) for v in sample]
+    total = int(mask.sum())
+    swapped = values.astype(values.dtype.newbyteorder())
+    for mode in MODES:
+        assert primes.count(values, method="sieve", mode=mode, threads=2) == total, mode
+        assert primes.count(swapped, method="sieve", mode=mode, threads=2) == total, mode
+        assert primes.count(values[::-1], method="sieve", mode=mode, threads=2) == total, mode
+    np.testing.assert_array_equal(primes.is_prime(values, method="sieve", mode="threading", threads=2), mask)
