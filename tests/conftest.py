@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 from pathlib import Path
-from typing import Callable, List, Sequence, Tuple
+from typing import Callable, List, Sequence
 
 import numpy as np
 import pytest
@@ -114,11 +114,12 @@ def _c_sources_tool():
 
 
 @pytest.fixture(scope="session")
-def library_sources() -> List[Tuple[Path, List[str]]]:
-    """The C library's sources with each one's own flags (``tools/c_sources.py``): every
-    ``src_c/*.c`` but the include-templates, the per-level kernel files with their
-    instruction sets (x86-64 only)."""
-    return _c_sources_tool().sources()
+def library_sources() -> List[Path]:
+    """The C library's portable sources: every ``src_c/*.c`` but the include-templates
+    and the per-level kernel files (``*_avx2.c``, ...), which need their own flags.
+    Compiled together in one command they give a library with the baseline kernels only;
+    :func:`compile_library` builds every level."""
+    return _c_sources_tool().portable_sources()
 
 
 @pytest.fixture(scope="session")

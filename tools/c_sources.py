@@ -56,6 +56,12 @@ def x86_64(machine: Optional[str] = None) -> bool:
     return (machine or platform.machine()).lower() in ("x86_64", "amd64")
 
 
+def portable_sources() -> List[Path]:
+    """The sources of a portable build (no per-level file): these compile together in
+    one command with any flags, and give the baseline kernels only."""
+    return sorted(p for p in SRC.glob("*.c") if not p.name.endswith(".template.c") and level_of(p) is None)
+
+
 def sources(machine: Optional[str] = None) -> List[Tuple[Path, List[str]]]:
     """Every library source with its own flags: ``[(path, flags)]``.
 
