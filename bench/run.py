@@ -451,15 +451,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         problems.append(f"T7: count on the 100 values gave {small[1]}, primes.reference {expected_small}")
 
     targets, extras = evaluate_targets(all_results, sweep, memory, small, cpus)
-    log("\n== issue 11 targets (bench/targets_next.py)")
+    log("\n== next_prime, prev_prime and count(axis=): targets N1-N3 (bench/targets_next.py)")
     next_targets, next_problems = targets_next.targets(args.repeats)
     targets += next_targets
     problems += next_problems
-    log("\n== issue 9 targets, per CPU level against FLINT (bench/targets_engine.py)")
+    log("\n== the per-element test per CPU level: targets E1-E4, against FLINT (bench/targets_engine.py)")
     engine_targets, engine_problems = targets_engine.targets(args.repeats, args.build_dir)
     targets += engine_targets
     problems += engine_problems
-    log("\n== issue 10 targets (bench/targets_sieve.py)")
+    log("\n== ranges and generation: targets S1-S5 (bench/targets_sieve.py)")
     sieve_targets, sieve_problems = targets_sieve.targets(args.repeats)
     targets += sieve_targets
     problems += sieve_problems

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Targets E1-E4 (issue 9): ``python bench/run.py`` calls :func:`targets`; this file also runs alone.
+"""Targets E1-E4 (the per-element test per CPU level): ``python bench/run.py`` calls :func:`targets`; this file also runs alone.
 
     python bench/targets_engine.py [--repeats 7] [--out bench/results]
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Targets N1-N3 (issue 11): ``python bench/run.py`` calls :func:`targets`; this file also runs alone.
+"""Targets N1-N3 (next_prime, prev_prime, count along an axis): ``python bench/run.py`` calls :func:`targets`; this file also runs alone.
 
     python bench/targets_next.py [--repeats 7] [--only N1,N2,N3]
 
@@ -227,7 +227,7 @@ if __name__ == "__main__":
     found, problems = targets(arguments.repeats, tuple(arguments.only.split(",")))
     if arguments.out:
         load = os.getloadavg() if hasattr(os, "getloadavg") else None
-        lines = ["<!-- SPDX-License-Identifier: MIT -->", "# Targets N1-N3 (issue 11)", "",
+        lines = ["<!-- SPDX-License-Identifier: MIT -->", "# next_prime, prev_prime and count(axis=): targets N1-N3", "",
                  f"`python bench/targets_next.py --repeats {arguments.repeats}`, primes {primes.__version__}, "
                  f"{os.cpu_count()} CPUs" + (f", load average {load[0]:.1f} at the end" if load else "") + ".",
                  "", "| target | what | measured | required | verdict | detail |", "|---|---|---|---|---|---|"]

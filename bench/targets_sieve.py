@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Targets S1-S5 (issue 10): ``python bench/run.py`` calls :func:`targets`; this file also runs alone.
+"""Targets S1-S5 (ranges and generation): ``python bench/run.py`` calls :func:`targets`; this file also runs alone.
 
     python bench/targets_sieve.py [--repeats 3] [--only S1,S4]
 

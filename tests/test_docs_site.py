@@ -129,7 +129,8 @@ def test_benchmark_page_shows_every_result_and_plot(site):
         assert plot.name in shown, f"{plot.name} is not on the benchmark page"
         assert (site / "_images" / plot.name).is_file()
     for table in sorted(results.glob("*.md")):
-        title = table.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()
+        lines = [line for line in table.read_text(encoding="utf-8").splitlines() if not line.startswith("<!--")]
+        title = lines[0].lstrip("# ").strip()
         assert title in text_of(markup), f"{table.name} is not on the benchmark page"
 
 

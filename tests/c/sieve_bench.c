@@ -6,7 +6,7 @@
  *
  *   gcc -O3 -std=c11 -D_GNU_SOURCE -Isrc_c -Itests/c src_c/sieve_segmented.c src_c/test_baseline.c \
  *       src_c/tables.c tests/c/sieve_bench.c -o build/sieve_bench -pthread -lprimesieve -lm
- *   build/sieve_bench [repeats]      # targets S2, S3, S5 of issue 10
+ *   build/sieve_bench [repeats]      # targets S2, S3 and S5 (bench/targets_sieve.py)
  *   build/sieve_bench --costs        # the planner's coefficients
  *
  * Times are the best of `repeats` (default 3), ours and primesieve's taken
