@@ -35,7 +35,11 @@ def test_dicts_describe_this_installation(monkeypatch):
 def test_simd_line_comes_from_the_build():
     # This project builds without -march flags, so the compiler may use no
     # more than the x86-64 baseline; the text is recorded by meson.build.
-    assert primes.show_config(mode="dicts")["build"]["simd"].startswith("none beyond baseline SSE2")
+    simd = primes.show_config(mode="dicts")["build"]["simd"]
+    assert simd.startswith("none beyond baseline SSE2"), simd
+    # The per-level kernel files are compiled with their own flags, and said so.
+    built = primes.show_config(mode="dicts")["cpu"]["levels_built"]
+    assert ("test kernels for avx2" in simd) == ("avx2" in built), (simd, built)
 
 
 def test_printed_report(capsys, monkeypatch):
