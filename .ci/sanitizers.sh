@@ -34,7 +34,10 @@ pip install --quiet '.[test]' \
   -Cbuild-dir="$work/asan-build"
 # Found without importing primes: loading the instrumented library needs the preload.
 library=$(cd "$work" && python -c 'import importlib.util, os; print(os.path.join(importlib.util.find_spec("primes").submodule_search_locations[0], "libprimes.so"))')
-if [ -z "$library" ] || ! nm -D "$library" | grep -q __asan_; then
+# (nm's output is captured first: with pipefail, `nm | grep -q` fails when grep
+# quits at the first match and nm, still writing, dies of SIGPIPE.)
+symbols=$( [ -n "$library" ] && nm -D "$library" || true)
+if ! grep -q __asan_ <<<"$symbols"; then
   echo "sanitizers: the installed library is not instrumented ($library)" >&2
   exit 1
 fi
