@@ -15,13 +15,13 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
 from . import _constants, _lib
 
-__all__ = ["helpers", "interruptible", "run", "threaded", "wait_for"]
+__all__ = ["helpers", "interruptible", "run", "run_interruptible", "threaded", "wait_for"]
 
 # The C library uses at most this many threads per call; capping here also
 # keeps a huge request from wrapping around in ctypes' C int.
@@ -86,27 +86,28 @@ def wait_for(done: threading.Event) -> None:
         pass
 
 
-def interruptible(values: np.ndarray, out: Optional[np.ndarray], threads: int, method: int) -> int:
-    """One C call made on a pool thread while the calling thread waits.
+def run_interruptible(call: Callable[[Optional[_lib.CancelFlag]], Any]) -> Any:
+    """``call(cancel)`` made on a pool thread while the calling thread waits.
 
     A C call cannot be interrupted: Python runs its signal handlers only
     between bytecodes.  Waiting here instead lets Ctrl-C raise
     KeyboardInterrupt at once; the call's cancel flag then stops the C threads
     at their next chunk, and they are joined before the exception propagates.
+    The array functions, ranges and next/prev primes all run through here.
     """
     cancel = _lib.CancelFlag()
     outcome: list[Any] = []
     done = threading.Event()
 
-    def call() -> None:
+    def work() -> None:
         try:
-            outcome.append(_kernel(values, out, threads, method, cancel))
+            outcome.append(call(cancel))
         except BaseException as exc:  # re-raised on the calling thread
             outcome.append(exc)
         finally:
             done.set()
 
-    helpers().submit(call)
+    helpers().submit(work)
     try:
         wait_for(done)
     except BaseException:
@@ -115,7 +116,12 @@ def interruptible(values: np.ndarray, out: Optional[np.ndarray], threads: int, m
         raise
     if isinstance(outcome[0], BaseException):
         raise outcome[0]
-    return int(outcome[0])
+    return outcome[0]
+
+
+def interruptible(values: np.ndarray, out: Optional[np.ndarray], threads: int, method: int) -> int:
+    """One C call of the array functions, through :func:`run_interruptible`."""
+    return int(run_interruptible(lambda cancel: _kernel(values, out, threads, method, cancel)))
 
 
 def threaded(

@@ -12,7 +12,7 @@ Dask array goes to :mod:`primes._dask`, block by block.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Optional, TypeVar, Union, overload
 
 import numpy as np
@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import _constants, _lib
 from ._coerce import as_integer_array, check_method, check_mode, is_dask_array, kernel_dtype
-from ._modes import helpers, wait_for
+from ._modes import helpers, run_interruptible, wait_for
 from ._threads import resolve_threads
 
 __all__ = ["LARGEST_PRIMES", "count_rows", "next_prime", "prev_prime"]
@@ -88,32 +88,6 @@ def _check_limits(array: np.ndarray, up: bool) -> None:
         raise _no_answer(array, index, up)
 
 
-def _interruptible(call: Callable[[Optional[_lib.CancelFlag]], Any]) -> Any:
-    """``call(cancel)`` on a helper thread while the calling thread waits for Ctrl-C."""
-    cancel = _lib.CancelFlag()
-    outcome: list[Any] = []
-    done = threading.Event()
-
-    def work() -> None:
-        try:
-            outcome.append(call(cancel))
-        except BaseException as exc:  # re-raised on the calling thread
-            outcome.append(exc)
-        finally:
-            done.set()
-
-    helpers().submit(work)
-    try:
-        wait_for(done)
-    except BaseException:
-        cancel.set()
-        done.wait()
-        raise
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
-
-
 def _run_neighbours(
     values: np.ndarray, out: np.ndarray, up: bool, mode: str, threads: int, method: int
 ) -> int:
@@ -156,7 +130,7 @@ def _run_neighbours(
     kernel_threads = threads if mode == "pthreads" else 1
     if size <= _DIRECT_CALL_ELEMENTS:
         return _lib.neighbour_kernel(values, out, up, kernel_threads, method)
-    result: int = _interruptible(
+    result: int = run_interruptible(
         lambda cancel: _lib.neighbour_kernel(values, out, up, kernel_threads, method, cancel))
     return result
 
@@ -378,6 +352,6 @@ def count_rows(values: np.ndarray, rows: int, mode: str, threads: int, method: i
     if values.size <= 1 << 16:
         counts = _lib.count_rows_kernel(values, rows, kernel_threads, method)
     else:
-        counts = _interruptible(
+        counts = run_interruptible(
             lambda cancel: _lib.count_rows_kernel(values, rows, kernel_threads, method, cancel))
     return counts.astype(np.intp)

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _constants, _lib
 from ._coerce import check_method, check_mode, check_out, normalize_axis
-from ._modes import helpers, wait_for
+from ._modes import helpers, run_interruptible, wait_for
 from ._threads import resolve_threads
 
 __all__ = ["count", "is_prime", "primes", "pi_upper_bound"]
@@ -75,32 +75,6 @@ def _skip_below_two(first: int, step: int, n: int) -> int:
     return min(n, -(-(2 - first) // step))
 
 
-def _interruptible(call: Callable[[Optional[_lib.CancelFlag]], Any]) -> Any:
-    """Run ``call(cancel)`` on a pool thread while this thread waits for Ctrl-C (see _modes.interruptible)."""
-    cancel = _lib.CancelFlag()
-    outcome: list[Any] = []
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            outcome.append(call(cancel))
-        except BaseException as exc:  # re-raised on the calling thread
-            outcome.append(exc)
-        finally:
-            done.set()
-
-    helpers().submit(run)
-    try:
-        wait_for(done)
-    except BaseException:
-        cancel.set()
-        done.wait()
-        raise
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
-
-
 def _parts(n: int, threads: int) -> list[tuple[int, int]]:
     """``[(j0, count), ...]``: the element slices of the "threading" mode's parts."""
     parts = max(1, min(threads, n // _THREADING_PART))
@@ -111,7 +85,7 @@ def _parts(n: int, threads: int) -> list[tuple[int, int]]:
 def _threaded(calls: Sequence[Callable[[Optional[_lib.CancelFlag]], Any]]) -> list[Any]:
     """Run the calls on pool threads (the first on this thread too), one cancel flag for all."""
     if len(calls) == 1:
-        return [_interruptible(calls[0])]
+        return [run_interruptible(calls[0])]
     cancel = _lib.CancelFlag()
     results: list[Any] = [None] * len(calls)
     errors: list[BaseException] = []
@@ -172,7 +146,7 @@ def count(r: range, axis: Any = None, keepdims: Any = False, mode: str = "pthrea
             ]))
         else:
             whole = functools.partial(_count_part, first, last, step, engine, threads=nthreads)
-            total = _interruptible(whole)
+            total = run_interruptible(whole)
     if axes is None:
         return total
     return np.full((1,), total, dtype=np.intp) if keepdims else np.intp(total)
@@ -229,7 +203,7 @@ def _fill(mask: np.ndarray, first: int, step: int, n: int, mode: str, threads: i
             for j, k in _parts(n, threads)
         ])
     else:
-        _interruptible(functools.partial(_mask_part, first, step, mask, method, threads=threads))
+        run_interruptible(functools.partial(_mask_part, first, step, mask, method, threads=threads))
 
 
 # ---- primes() ---------------------------------------------------------------------------------
@@ -343,7 +317,8 @@ def _generate(out: np.ndarray, first: int, last: int, mode: str, threads: int, m
     if width <= _DIRECT_ELEMENTS:
         return _lib.primes_range_kernel(first, last, out, threads, method)
     if mode != "threading" or threads == 1 or width < 2 * _THREADING_PART:
-        return int(_interruptible(functools.partial(_primes_part, first, last, out, method, threads=threads)))
+        whole = functools.partial(_primes_part, first, last, out, method, threads=threads)
+        return int(run_interruptible(whole))
     # Threading: each part counted, then written at its offset (as the C library does on its threads).
     bounds = [(first + j, first + j + k - 1) for j, k in _parts(width, threads)]
     counts = _threaded([functools.partial(_count_part, lo, hi, 1, method) for lo, hi in bounds])
