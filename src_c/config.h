@@ -58,13 +58,14 @@
 /* The same for the 64-bit test: two limbs per value, so half as many vectors
  * fit the 32 registers. */
 #define AVX512_VECTORS_64 4
-/* Trial division before those tests: the first this many odd primes (41: up
- * to 181 below 2^32; 100: up to 547 above).  A prime p costs every value one
+/* Trial division before those tests: the first this many odd primes (10: up
+ * to 31 below 2^32; 24: up to 97 above).  A prime p costs every value one
  * multiplication and one comparison per vector and saves a strong test for
- * about 1/p of the survivors, so on a CPU where the 64-bit multiplication is
- * slow the best bound is lower (at most 41 and 100: the tables' sizes). */
-#define AVX512_TRIAL_PRIMES_32 41
-#define AVX512_TRIAL_PRIMES_64 100
+ * about 1/p of the survivors: measured on an AMD EPYC with AVX-512 (one
+ * 512-bit IFMA or VPMULLD a cycle), the optimum was 8-12 primes below 2^32 and
+ * 15-30 above (bench/README.md has the sweep; the tables hold 41 and 100). */
+#define AVX512_TRIAL_PRIMES_32 10
+#define AVX512_TRIAL_PRIMES_64 24
 
 /* ---- the cost model --------------------------------------------------------
  *

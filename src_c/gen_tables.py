@@ -45,6 +45,47 @@ def strong_probable_prime_base_2(n):
     return False
 
 
+def jacobi(a, n):
+    """The Jacobi symbol (a/n) for odd n > 0, by the textbook algorithm."""
+    a %= n
+    result = 1
+    while a:
+        while a % 2 == 0:
+            a //= 2
+            if n % 8 in (3, 5):
+                result = -result
+        a, n = n, a
+        if a % 4 == 3 and n % 4 == 3:
+            result = -result
+        a %= n
+    return result if n == 1 else 0
+
+
+def check_selfridge_steps(moduli, steps):
+    """The table's D equals the definition's (the first D with (D/n) = -1, or a
+    zero symbol first) for every n in a sample, from Jacobi symbols of D mod n."""
+    import random
+
+    rng = random.Random(5)
+    for n in [49, 51, 53, 55, 2**64 - 1, 2**64 - 59] + [rng.randrange(49, 2**64) | 1 for _ in range(20000)]:
+        expected = None
+        for d, _, m, _, _ in steps:
+            j = jacobi(d % n, n)
+            if j != 1:
+                expected = (d, j)
+                break
+        got = None
+        for d, which, m, minus, zero in steps:
+            r = n % moduli[which] % m
+            if zero >> r & 1:
+                got = (d, 0)
+                break
+            if minus >> r & 1:
+                got = (d, -1)
+                break
+        assert got == expected, (n, got, expected)
+
+
 def main(path, folder):
     primes = small_primes(LIMIT)
     prime_set = set(primes)
@@ -110,6 +151,34 @@ def main(path, folder):
            " * not in that table (about 97% of other values; a set bit needs the search). */"],
           f"#define SPSP2_FILTER_MULTIPLIER 0x{multiplier:08x}u", "uint32_t spsp2_filter[2048]",
           [", ".join(f"0x{w:08x}u" for w in words[i : i + 6]) for i in range(0, len(words), 6)])
+    # Selfridge's D (the strong Lucas test's parameter) from residues: the
+    # first D of 5, -7, 9, -11, ... with Jacobi symbol (D/n) = -1.  Every such
+    # D is 1 mod 4, so by reciprocity (D/n) = (n/|D|), which depends only on
+    # n mod |D|; each odd m = |D| <= 47 divides one of three moduli below
+    # 2^32, so three remainders of n give every symbol.  Bit r of a step's
+    # masks: (r/m) = -1, and gcd(r, m) > 1 (then (D/n) = 0: D shares a factor).
+    moduli = [27 * 25 * 7 * 11 * 13, 17 * 19 * 23 * 29 * 31, 37 * 41 * 43 * 47]
+    steps = []
+    for m in range(5, 48, 2):
+        which = next(i for i, modulus in enumerate(moduli) if modulus % m == 0)
+        minus = sum(1 << r for r in range(m) if jacobi(r, m) == -1)
+        zero = sum(1 << r for r in range(m) if jacobi(r, m) == 0)
+        steps.append((m if m % 4 == 1 else -m, which, m, minus, zero))
+    check_selfridge_steps(moduli, steps)
+    header.extend([
+        "/* Selfridge's D for n > SELFRIDGE_TABLE_MAX_D from residues (test_baseline.c):",
+        " * step i tries D = selfridge_steps[i].d, |D| = m; with r = (n mod",
+        " * SELFRIDGE_MODULUS_<residue>) mod m, (D/n) = -1 when bit r of minus_mask is",
+        " * set and 0 when bit r of zero_mask is. */",
+        "struct selfridge_step {",
+        "    int8_t d;",
+        "    uint8_t residue, m;",
+        "    uint64_t minus_mask, zero_mask;",
+        "};",
+        f"#define SELFRIDGE_TABLE_MAX_D {steps[-1][2]}u",
+    ] + [f"#define SELFRIDGE_MODULUS_{i} {m}u" for i, m in enumerate(moduli)])
+    table([], f"#define SELFRIDGE_STEPS {len(steps)}", "struct selfridge_step selfridge_steps[SELFRIDGE_STEPS]",
+          [f"{{{d}, {which}, {m}, 0x{minus:x}u, 0x{zero:x}u}}" for d, which, m, minus, zero in steps])
     header.append("#endif /* PRIMES_TABLES_H */")
 
     with open(os.path.join(folder, "tables.h"), "w") as f:

@@ -28,4 +28,20 @@ extern const uint32_t spsp2_below_2_32[SPSP2_COUNT];
  * not in that table (about 97% of other values; a set bit needs the search). */
 extern const uint32_t spsp2_filter[2048];
 
+/* Selfridge's D for n > SELFRIDGE_TABLE_MAX_D from residues (test_baseline.c):
+ * step i tries D = selfridge_steps[i].d, |D| = m; with r = (n mod
+ * SELFRIDGE_MODULUS_<residue>) mod m, (D/n) = -1 when bit r of minus_mask is
+ * set and 0 when bit r of zero_mask is. */
+struct selfridge_step {
+    int8_t d;
+    uint8_t residue, m;
+    uint64_t minus_mask, zero_mask;
+};
+#define SELFRIDGE_TABLE_MAX_D 47u
+#define SELFRIDGE_MODULUS_0 675675u
+#define SELFRIDGE_MODULUS_1 6678671u
+#define SELFRIDGE_MODULUS_2 3065857u
+#define SELFRIDGE_STEPS 22
+extern const struct selfridge_step selfridge_steps[SELFRIDGE_STEPS];
+
 #endif /* PRIMES_TABLES_H */

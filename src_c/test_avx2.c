@@ -310,20 +310,6 @@ static inline unsigned spsp2_maybe(__m256i x)
     return lane_mask(_mm256_slli_epi32(bit, 31));
 }
 
-/* Branch-free binary search in the sorted table of the base-2 strong
- * pseudoprimes below 2^32 (tables.c), for the few values the filter lets by. */
-static inline int is_spsp2(uint32_t n)
-{
-    const uint32_t *base = spsp2_below_2_32;
-    size_t len = SPSP2_COUNT;
-    while (len > 1) {
-        size_t half = len / 2;
-        base = base[half - 1] < n ? base + half : base;
-        len -= half;
-    }
-    return *base == n;
-}
-
 /* Steps 3 and 4 on the G vectors of candidates at cand (positions at; the
  * lanes from `valid` on are padding). */
 static inline __attribute__((always_inline)) void finish_group(const uint32_t *cand, const uint32_t *at,
@@ -339,7 +325,7 @@ static inline __attribute__((always_inline)) void finish_group(const uint32_t *c
         while (maybe) {
             unsigned lane = (unsigned)__builtin_ctz(maybe);
             maybe &= maybe - 1;
-            if (is_spsp2(cand[VEC * g + (int)lane]))
+            if (spsp2_listed_baseline(cand[VEC * g + (int)lane]))
                 mask &= ~(1u << lane);
         }
         while (mask) {

@@ -15,7 +15,8 @@
  *              bits with IFMA Montgomery arithmetic (R = 2^52, one 52-bit
  *              limb), AVX512_VECTORS vectors interleaved; a pass is a prime
  *              unless n is in the table of the 2314 base-2 strong
- *              pseudoprimes below 2^32 (a vector binary search with gathers).
+ *              pseudoprimes below 2^32 (a gathered bit of a hashed filter
+ *              first, the search of the table for the few it lets by).
  *   n >= 2^32  8 lanes of 64 bits: trial division by the odd primes up to
  *              547 (n * p^-1 mod 2^64 <= (2^64 - 1) / p); the survivors,
  *              compacted, take the strong test to base 2 in IFMA Montgomery
@@ -152,22 +153,28 @@ static inline __m512i redc52(__m512i a, __m512i b, __m512i n, __m512i n_inv)
     return _mm512_sub_epi64(hi, _mm512_madd52hi_epu64(zero, m, n));
 }
 
-/* n^-1 mod 2^52 for odd n: Newton's iteration from a 5-bit seed, 4 steps. */
+/* n^-1 mod 2^52 for odd n < 2^52: Newton's iteration x -> x (2 - n x), which
+ * doubles the correct low bits, from the 5-bit seed 3n ^ 2, in four steps.
+ * The products mod 2^52 are IFMA's low halves: cheaper than 64-bit
+ * multiplications (VPMULLQ), which the rest of the kernel does not need. */
 static inline __m512i inverse52(__m512i n)
 {
-    const __m512i two = _mm512_set1_epi64(2);
-    __m512i x = _mm512_xor_si512(_mm512_mullo_epi64(n, _mm512_set1_epi64(3)), two);
-    for (int i = 0; i < 4; i++)
-        x = _mm512_mullo_epi64(x, _mm512_sub_epi64(two, _mm512_mullo_epi64(n, x)));
-    return _mm512_and_si512(x, _mm512_set1_epi64((long long)((UINT64_C(1) << 52) - 1)));
+    const __m512i zero = _mm512_setzero_si512(), two = _mm512_set1_epi64(2), low52 = _mm512_set1_epi64((long long)LOW52);
+    __m512i x = _mm512_and_si512(_mm512_xor_si512(_mm512_add_epi64(n, _mm512_add_epi64(n, n)), two), low52);
+    for (int i = 0; i < 4; i++) {
+        __m512i nx = _mm512_madd52lo_epu64(zero, n, x);
+        x = _mm512_madd52lo_epu64(zero, x, _mm512_and_si512(_mm512_sub_epi64(two, nx), low52));
+    }
+    return x;
 }
 
 /* 2^52 mod n (the Montgomery one) for odd n < 2^32, in [0, n).  The quotient
- * comes from a double division: n and 2^52 are exact doubles, the rounded
- * quotient q (< 2^36) is floor(2^52 / n) or one more, so 2^52 - q n lies in
- * [-n, n) and one conditional addition of n fixes it.  Integer <-> double by
- * the 2^52 exponent trick (exact below 2^52), which needs no AVX-512DQ
- * conversion. */
+ * comes from a double division: n and 2^52 are exact doubles, and the
+ * rounded quotient q (< 2^36) is floor(2^52 / n) or one more, so
+ * r = 2^52 - q n lies in [-n, n).  Only t = q n mod 2^52 (IFMA's low half) is
+ * computed: q n < 2^52 gives t > n and r = 2^52 - t; q n > 2^52 gives
+ * t <= n and r + n = n - t.  Integer <-> double by the 2^52 exponent trick
+ * (exact below 2^52), which needs no AVX-512DQ conversion. */
 static inline __m512i two52_mod(__m512i n)
 {
     const __m512i magic_bits = _mm512_set1_epi64(0x4330000000000000); /* the double 2^52 */
@@ -176,9 +183,9 @@ static inline __m512i two52_mod(__m512i n)
     __m512d q_d = _mm512_div_pd(magic, n_d);
     /* q_d + 2^52 rounds q_d to an integer; its low mantissa bits are that integer. */
     __m512i q = _mm512_sub_epi64(_mm512_castpd_si512(_mm512_add_pd(q_d, magic)), magic_bits);
-    __m512i r = _mm512_sub_epi64(_mm512_set1_epi64(INT64_C(1) << 52), _mm512_mullo_epi64(q, n));
-    /* r < 0 (huge as unsigned) exactly when r + n is the answer. */
-    return _mm512_min_epu64(r, _mm512_add_epi64(r, n));
+    __m512i t = _mm512_madd52lo_epu64(_mm512_setzero_si512(), q, n);
+    __mmask8 below = _mm512_cmpge_epu64_mask(t, n); /* q n < 2^52 (t = n would need n | 2^52) */
+    return _mm512_mask_sub_epi64(_mm512_sub_epi64(n, t), below, _mm512_set1_epi64(INT64_C(1) << 52), t);
 }
 
 /* 8 values of 32 bits, zero-extended to 64-bit lanes. */
@@ -225,11 +232,14 @@ static inline void sprp2_vectors(const uint32_t *c, int nv, __mmask8 *pass)
     int pos = 31 - __builtin_clz(bits);
     for (; pos - 3 > max_s; pos -= 4) {
         const __m512i shift = _mm512_set1_epi64(pos - 3);
+        /* Step by step across the vectors, so that the instruction stream
+         * interleaves independent chains (one vector's four products in a
+         * row would be one long dependency chain for the scheduler). */
+        for (int square = 0; square < 3; square++)
+            for (int i = 0; i < nv; i++)
+                x[i] = redc52(x[i], x[i], n[i], n_inv[i]);
         for (int i = 0; i < nv; i++) {
             __m512i w = _mm512_and_si512(_mm512_srlv_epi64(e[i], shift), low4);
-            x[i] = redc52(x[i], x[i], n[i], n_inv[i]);
-            x[i] = redc52(x[i], x[i], n[i], n_inv[i]);
-            x[i] = redc52(x[i], x[i], n[i], n_inv[i]);
             x[i] = redc52(x[i], _mm512_sllv_epi64(x[i], w), n[i], n_inv[i]);
         }
     }
@@ -241,16 +251,18 @@ static inline void sprp2_vectors(const uint32_t *c, int nv, __mmask8 *pass)
         }
     }
     for (; pos >= 1; pos--) {
-        const __m512i shift = _mm512_set1_epi64(pos);
+        /* Lanes whose bit pos of n - 1 is set double x before the product
+         * (a masked addition); the lanes whose low pos bits are all 0 have
+         * pos <= s and check x against -1, and against 1 if also their bit
+         * pos is set (pos == s). */
         const __m512i below = _mm512_set1_epi64((INT64_C(1) << pos) - 1), at = _mm512_set1_epi64(INT64_C(1) << pos);
         for (int i = 0; i < nv; i++) {
-            __m512i b = _mm512_and_si512(_mm512_srlv_epi64(e[i], shift), bit_one);
-            x[i] = redc52(x[i], _mm512_sllv_epi64(x[i], b), n[i], n_inv[i]);
+            __mmask8 bit = _mm512_test_epi64_mask(e[i], at);
+            x[i] = redc52(x[i], _mm512_mask_add_epi64(x[i], bit, x[i], x[i]), n[i], n_inv[i]);
             __m512i r = _mm512_min_epu64(x[i], _mm512_sub_epi64(x[i], n[i])); /* x mod n */
-            __mmask8 in_range = _mm512_testn_epi64_mask(e[i], below);     /* pos <= s */
-            __mmask8 at_s = in_range & _mm512_test_epi64_mask(e[i], at); /* pos == s */
-            pass[i] |= (__mmask8)((in_range & _mm512_cmpeq_epi64_mask(r, minus_one[i]))
-                                  | (at_s & _mm512_cmpeq_epi64_mask(r, one[i])));
+            __mmask8 in_range = _mm512_testn_epi64_mask(e[i], below);         /* pos <= s */
+            pass[i] |= (__mmask8)(in_range & (_mm512_cmpeq_epi64_mask(r, minus_one[i])
+                                              | (bit & _mm512_cmpeq_epi64_mask(r, one[i]))));
         }
     }
 }
@@ -376,12 +388,14 @@ static inline void sprp2_vectors64(const uint64_t *c, int nv, __mmask8 *pass)
     int pos = 63 - __builtin_clzll(bits);
     for (; pos - 3 > max_s; pos -= 4) {
         const __m512i shift = _mm512_set1_epi64(pos - 3);
+        /* Step by step across the vectors (sprp2_vectors says why). */
+        for (int square = 0; square < 3; square++)
+#pragma GCC unroll 8
+            for (int i = 0; i < nv; i++)
+                x[i] = square104(x[i], n0[i], n1[i], neg_inv[i]);
 #pragma GCC unroll 8
         for (int i = 0; i < nv; i++) {
             __m512i w = _mm512_and_si512(_mm512_srlv_epi64(e[i], shift), low4);
-            x[i] = square104(x[i], n0[i], n1[i], neg_inv[i]);
-            x[i] = square104(x[i], n0[i], n1[i], neg_inv[i]);
-            x[i] = square104(x[i], n0[i], n1[i], neg_inv[i]);
             x[i] = redc104(x[i], shift2(x[i], w), n0[i], n1[i], neg_inv[i]);
         }
     }
@@ -461,13 +475,25 @@ static inline struct limbs2 reduce_by(struct limbs2 x, struct limbs2 m)
     return x;
 }
 
-/* Lanes where x (< 8n) is 0 mod n: reduced by 4n, 2n, n. */
-static inline __mmask8 zero_mod(struct limbs2 x, const struct limbs2 *multiples)
+/* x mod n in [0, n), for x < 8n: reduced by 4n, 2n, n. */
+static inline struct limbs2 canonical(struct limbs2 x, const struct limbs2 *multiples)
 {
     x = reduce_by(x, multiples[2]);
     x = reduce_by(x, multiples[1]);
-    x = reduce_by(x, multiples[0]);
+    return reduce_by(x, multiples[0]);
+}
+
+/* Lanes where x (< 8n) is 0 mod n. */
+static inline __mmask8 zero_mod(struct limbs2 x, const struct limbs2 *multiples)
+{
+    x = canonical(x, multiples);
     return _mm512_testn_epi64_mask(_mm512_or_si512(x.lo, x.hi), _mm512_set1_epi64(-1));
+}
+
+static inline struct limbs2 select2(__mmask8 take_b, struct limbs2 a, struct limbs2 b)
+{
+    struct limbs2 r = {_mm512_mask_mov_epi64(a.lo, take_b, b.lo), _mm512_mask_mov_epi64(a.hi, take_b, b.hi)};
+    return r;
 }
 
 static inline struct limbs2 split2(__m512i x)
@@ -578,27 +604,102 @@ static inline void lucas_vectors64(const uint64_t *c, const int64_t *dd, int nv,
     }
 }
 
-/* Lanes of c[0..7] that are base-2 strong pseudoprimes below 2^32: a
- * branch-free binary search of the sorted table, 8 lanes at once (the
- * sequence of halvings depends on the table's size only). */
-static inline __mmask8 in_spsp2_table(const uint32_t *c)
+/* The strong Lucas test of lucas_vectors64 for the numbers whose Selfridge D
+ * is 5 (P = 1, Q = -1: about half of all primes), by the V ladder alone: two
+ * products per bit instead of five.  With Q^j = (-1)^j the ladder keeps
+ * (V_j, V_(j+1)) and j's parity only: a 0 bit takes j to 2j,
+ *   V_2j = V_j^2 - 2 Q^j,   V_(2j+1) = V_j V_(j+1) - Q^j,
+ * a 1 bit to 2j + 1,
+ *   V_(2j+1) = V_j V_(j+1) - Q^j,   V_(2j+2) = V_(j+1)^2 + 2 Q^j.
+ * From index 0 (V_0 = 2, V_1 = 1), as there, over k's bits (n + 1 = k 2^s).
+ * Then U_k comes from D U_k = 2 V_(k+1) - V_k: as gcd(D, n) = 1 ((D/n) = -1),
+ * U_k = 0 (mod n) exactly when 2 V_(k+1) = V_k (mod n).  The strong test's
+ * V_(k 2^r) = V_(k 2^(r-1))^2 - 2 Q^(k 2^(r-1)), r >= 1, with Q^k = -1
+ * (k odd) and Q^(k 2^(r-1)) = 1 beyond.  Residues stay lazy: below 4n
+ * between products (below 2^20 n as redc104 needs), below 8n where
+ * canonical() and zero_mod() read them. */
+static inline void lucas_q_minus_one_vectors64(const uint64_t *c, int nv, __mmask8 *pass)
 {
-    const int *table = (const int *)(const void *)spsp2_below_2_32;
-    /* Unsigned order as signed order of the values with the top bit flipped. */
-    const __m256i flip = _mm256_set1_epi32(INT32_MIN);
-    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)c);
-    __m256i x_flipped = _mm256_xor_si256(x, flip);
-    __m256i base = _mm256_setzero_si256();
-    for (int len = SPSP2_COUNT; len > 1;) {
-        int half = len / 2;
-        __m256i step = _mm256_set1_epi32(half);
-        __m256i probe = _mm256_i32gather_epi32(table, _mm256_add_epi32(base, step), 4);
-        __m256i above = _mm256_cmpgt_epi32(_mm256_xor_si256(probe, flip), x_flipped);
-        base = _mm256_add_epi32(base, _mm256_andnot_si256(above, step)); /* probe <= x: move up */
-        len -= half;
+    __m512i n0[VECTORS64], n1[VECTORS64], neg_inv[VECTORS64], k[VECTORS64], s_lanes[VECTORS64];
+    struct limbs2 v0[VECTORS64], v1[VECTORS64], one[VECTORS64], minus_one[VECTORS64];
+    struct limbs2 multiples[VECTORS64][3]; /* n, 2n, 4n */
+    __mmask8 odd_j[VECTORS64];             /* j odd: Q^j = -1 */
+    uint64_t ones[8 * VECTORS64], lanes_k[8 * VECTORS64], k_all = 0;
+    int max_s = 0;
+    for (int j = 0; j < 8 * nv; j++) {
+        uint64_t kk = c[j] + 1; /* c[j] < 2^64 - 1 */
+        int sj = __builtin_ctzll(kk);
+        lanes_k[j] = kk >> sj;
+        k_all |= lanes_k[j];
+        max_s = sj > max_s ? sj : max_s;
+        ones[j] = (uint64_t)(((unsigned __int128)1 << 104) % c[j]);
     }
-    __m256i found = _mm256_i32gather_epi32(table, base, 4);
-    return (__mmask8)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(found, x)));
+    const __m512i low52 = _mm512_set1_epi64((long long)LOW52), zero = _mm512_setzero_si512();
+    for (int i = 0; i < nv; i++) {
+        __m512i n = _mm512_loadu_si512((const void *)(c + 8 * i));
+        n0[i] = _mm512_and_si512(n, low52);
+        n1[i] = _mm512_srli_epi64(n, 52);
+        neg_inv[i] = _mm512_and_si512(_mm512_sub_epi64(zero, inverse52(n)), low52);
+        __m512i kk = _mm512_add_epi64(n, _mm512_set1_epi64(1));
+        s_lanes[i] = _mm512_and_si512(kk, _mm512_sub_epi64(zero, kk)); /* 2^s, the lowest bit of n + 1 */
+        k[i] = _mm512_loadu_si512((const void *)(lanes_k + 8 * i));
+        multiples[i][0] = split2(n);
+        multiples[i][1] = add2(multiples[i][0], multiples[i][0]);
+        multiples[i][2] = add2(multiples[i][1], multiples[i][1]);
+        __m512i one_lane = _mm512_loadu_si512((const void *)(ones + 8 * i));
+        one[i] = split2(one_lane);
+        minus_one[i] = split2(_mm512_sub_epi64(n, one_lane));
+        v0[i] = add2(one[i], one[i]); /* V_0 = 2 */
+        v1[i] = one[i];               /* V_1 = P = 1 */
+        odd_j[i] = 0;
+    }
+    for (int bit = 63 - __builtin_clzll(k_all); bit >= 0; bit--) {
+        const __m512i shift = _mm512_set1_epi64(bit);
+#pragma GCC unroll 8
+        for (int i = 0; i < nv; i++) {
+            __mmask8 b = _mm512_test_epi64_mask(_mm512_srlv_epi64(k[i], shift), _mm512_set1_epi64(1));
+            /* V_j V_(j+1) - Q^j: + 1 for odd j, + (n - 1) for even j. */
+            struct limbs2 product = add2(redc104(v0[i], v1[i], n0[i], n1[i], neg_inv[i]),
+                                         select2(odd_j[i], minus_one[i], one[i]));
+            /* The square of V_j (0 bit) or V_(j+1) (1 bit), with - 2 Q^j or
+             * + 2 Q^j: + 2 when exactly one of (odd j, 1 bit) holds, else + 2 (n - 1). */
+            struct limbs2 sq = square104(select2(b, v0[i], v1[i]), n0[i], n1[i], neg_inv[i]);
+            struct limbs2 two_q = select2(odd_j[i] ^ b, minus_one[i], one[i]);
+            sq = add2(sq, add2(two_q, two_q));
+            v0[i] = select2(b, sq, product);
+            v1[i] = select2(b, product, sq);
+            odd_j[i] = b;
+        }
+    }
+    for (int i = 0; i < nv; i++) {
+        /* U_k = 0 when 2 V_(k+1) = V_k (mod n), or V_k = 0. */
+        struct limbs2 twice = canonical(add2(v1[i], v1[i]), multiples[i]);
+        struct limbs2 vk = canonical(v0[i], multiples[i]);
+        __mmask8 u_zero = (__mmask8)(_mm512_cmpeq_epi64_mask(twice.lo, vk.lo) & _mm512_cmpeq_epi64_mask(twice.hi, vk.hi));
+        pass[i] = (__mmask8)(u_zero | zero_mod(v0[i], multiples[i]));
+    }
+    /* V_(k 2^r) for 1 <= r < s: V^2 + 2 (Q^k = -1), then V^2 - 2. */
+    for (int r = 1; r < max_s; r++) {
+        const __m512i above = _mm512_set1_epi64((long long)(UINT64_C(1) << (r + 1)));
+        for (int i = 0; i < nv; i++) {
+            struct limbs2 two_q = r == 1 ? one[i] : minus_one[i];
+            v0[i] = add2(square104(v0[i], n0[i], n1[i], neg_inv[i]), add2(two_q, two_q));
+            __mmask8 in_range = _mm512_cmpge_epu64_mask(s_lanes[i], above); /* r < s */
+            pass[i] |= (__mmask8)(in_range & zero_mod(v0[i], multiples[i]));
+        }
+    }
+}
+
+/* Lanes of c[0..7] that may be base-2 strong pseudoprimes below 2^32: those
+ * whose bit of the hashed filter (tables.h, spsp2_filter) is set, about 3% of
+ * primes; only they need the search of the table (spsp2_listed_baseline). */
+static inline __mmask8 spsp2_maybe(const uint32_t *c)
+{
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)c);
+    __m256i h = _mm256_srli_epi32(_mm256_mullo_epi32(x, _mm256_set1_epi32((int)SPSP2_FILTER_MULTIPLIER)), 16);
+    __m256i word = _mm256_i32gather_epi32((const int *)(const void *)spsp2_filter, _mm256_srli_epi32(h, 5), 4);
+    __m256i bit = _mm256_srlv_epi32(word, _mm256_and_si256(h, _mm256_set1_epi32(31)));
+    return _mm256_test_epi32_mask(bit, _mm256_set1_epi32(1));
 }
 
 static inline int small_table_is_prime(uint32_t n) /* n < SMALL_LIMIT */
@@ -658,7 +759,11 @@ static void classify_batch_u32(const uint32_t *v, size_t count, uint8_t *res)
         for (int i = 0; i < nv; i++) {
             unsigned prime = pass[i];
             if (prime)
-                prime &= ~(unsigned)in_spsp2_table(cand + g + 8 * (size_t)i);
+                for (unsigned maybe = prime & spsp2_maybe(cand + g + 8 * (size_t)i); maybe; maybe &= maybe - 1) {
+                    unsigned j = (unsigned)__builtin_ctz(maybe);
+                    if (spsp2_listed_baseline(cand[g + 8 * (size_t)i + j]))
+                        prime &= ~(1u << j);
+                }
             for (size_t j = 0; j < 8 && g + 8 * (size_t)i + j < n_cand; j++)
                 res[at[g + 8 * (size_t)i + j]] = (uint8_t)((prime >> j) & 1u);
         }
@@ -711,7 +816,9 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
     uint64_t lucas[BATCH + 8];
     int64_t lucas_d[BATCH + 8];
     uint32_t lucas_at[BATCH];
-    size_t n_lucas = 0;
+    uint64_t lucas5[BATCH + 8]; /* those whose D is 5 */
+    uint32_t lucas5_at[BATCH];
+    size_t n_lucas = 0, n_lucas5 = 0;
     for (size_t j = n_large; j % 8; j++)
         large[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime: padding */
     for (size_t g = 0; g < n_large; g += 8 * VECTORS64) {
@@ -730,7 +837,10 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
                 int64_t d;
                 if (!selfridge_d_baseline(large[at], &d))
                     continue; /* a square, or D shares a factor: composite */
-                if (d > -LUCAS_MAX_D && d < LUCAS_MAX_D) {
+                if (d == 5) {
+                    lucas5[n_lucas5] = large[at];
+                    lucas5_at[n_lucas5++] = large_at[at];
+                } else if (d > -LUCAS_MAX_D && d < LUCAS_MAX_D) {
                     lucas[n_lucas] = large[at];
                     lucas_d[n_lucas] = d;
                     lucas_at[n_lucas++] = large_at[at];
@@ -739,7 +849,22 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
                 }
             }
     }
-    /* The strong Lucas tests, in vectors again. */
+    /* The strong Lucas tests, in vectors again: D = 5 (Q = -1) by the V ladder, */
+    for (size_t j = n_lucas5; j % 8; j++)
+        lucas5[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime, D = 5 */
+    for (size_t g = 0; g < n_lucas5; g += 8 * VECTORS64) {
+        __mmask8 pass[VECTORS64];
+        size_t rest = (n_lucas5 - g + 7) / 8;
+        int nv = rest < VECTORS64 ? (int)rest : VECTORS64;
+        if (nv == VECTORS64)
+            lucas_q_minus_one_vectors64(lucas5 + g, VECTORS64, pass);
+        else
+            lucas_q_minus_one_vectors64(lucas5 + g, nv, pass);
+        for (int i = 0; i < nv; i++)
+            for (size_t j = 0; j < 8 && g + 8 * (size_t)i + j < n_lucas5; j++)
+                res[lucas5_at[g + 8 * (size_t)i + j]] = (uint8_t)((pass[i] >> j) & 1u);
+    }
+    /* the other D by the U, V ladder. */
     for (size_t j = n_lucas; j % 8; j++) {
         lucas[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime, D = 5 */
         lucas_d[j] = 5;

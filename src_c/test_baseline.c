@@ -59,17 +59,19 @@ static inline int has_small_factor_64(uint64_t n)
         | (r2 % 37 == 0) | (r2 % 41 == 0) | (r2 % 43 == 0) | (r2 % 47 == 0);
 }
 
-static inline int is_spsp2_below_2_32(uint32_t n)
+/* Branch-free binary search of the sorted table of the base-2 strong
+ * pseudoprimes below 2^32 (tables.c): the faster levels call it too, for the
+ * few values their hashed filter lets by (test_kernels.h). */
+int spsp2_listed_baseline(uint32_t n)
 {
-    uint32_t lo = 0, hi = SPSP2_COUNT;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) >> 1;
-        if (spsp2_below_2_32[mid] < n)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const uint32_t *base = spsp2_below_2_32;
+    size_t len = SPSP2_COUNT;
+    while (len > 1) {
+        size_t half = len / 2;
+        base = base[half - 1] < n ? base + half : base;
+        len -= half;
     }
-    return lo < SPSP2_COUNT && spsp2_below_2_32[lo] == n;
+    return *base == n;
 }
 
 /* ---- the strong test to base 2 ----------------------------------------------
@@ -222,6 +224,24 @@ static int is_square(uint64_t n)
  * such D exists, or when some D before it shares a factor with n. */
 int selfridge_d_baseline(uint64_t n, int64_t *d)
 {
+    /* Nearly always: D among the first 22 candidates (|D| <= 47), from three
+     * remainders of n and the symbol tables (tables.h), with no Jacobi
+     * loop and no square test: a square has no (D/n) = -1, so it runs off the
+     * table to the search below.  n > 47, so |D| = n cannot happen. */
+    if (n > SELFRIDGE_TABLE_MAX_D) {
+        const uint32_t residue[3] = {(uint32_t)(n % SELFRIDGE_MODULUS_0), (uint32_t)(n % SELFRIDGE_MODULUS_1),
+                                     (uint32_t)(n % SELFRIDGE_MODULUS_2)};
+        for (size_t i = 0; i < SELFRIDGE_STEPS; i++) {
+            const struct selfridge_step *step = &selfridge_steps[i];
+            uint32_t r = residue[step->residue] % step->m;
+            if ((step->zero_mask >> r) & 1u)
+                return 0; /* D shares a factor with n */
+            if ((step->minus_mask >> r) & 1u) {
+                *d = step->d;
+                return 1;
+            }
+        }
+    }
     if (n == UINT64_MAX || is_square(n)) /* 2^64 - 1 = 3 * 5 * 17 * 257 * 641 * 65537 * 6700417 */
         return 0; /* no D would have (D/n) = -1 */
     int64_t d_param = 5;
@@ -307,7 +327,7 @@ static void finish_below_2_32(uint32_t *small, const uint16_t *small_at, size_t 
         int pass[LANES];
         sprp2_32_lanes(&small[k], pass);
         for (size_t j = 0; j < LANES && k + j < n_small; j++)
-            res[small_at[k + j]] = (uint8_t)(pass[j] && !is_spsp2_below_2_32(small[k + j]));
+            res[small_at[k + j]] = (uint8_t)(pass[j] && !spsp2_listed_baseline(small[k + j]));
     }
 }
 

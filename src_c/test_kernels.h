@@ -49,6 +49,8 @@ int strong_lucas_baseline(uint64_t n);
  * symbol (D/n) = -1) in *d and 1; or 0 when n is a square or a D before it
  * shares a factor with n: then n is composite. */
 int selfridge_d_baseline(uint64_t n, int64_t *d);
+/* 1 if n is one of the base-2 strong pseudoprimes below 2^32 (tables.h). */
+int spsp2_listed_baseline(uint32_t n);
 
 /* test_avx512.c (built only with AVX-512 F/VL/DQ/BW and IFMA enabled,
  * PRIMES_HAVE_AVX512): the same answers with 16- and 8-lane vectors. */

@@ -27,7 +27,8 @@
  *   sprp N SEED PATH      the vector strong tests themselves against a plain
  *                         modular exponentiation, on about N odd values
  *                         (random, banded) and those listed in PATH
- *   lucas N SEED PATH LPSP  the vector strong Lucas test against the
+ *   lucas N SEED PATH LPSP  the vector strong Lucas tests (the U, V ladder
+ *                         for any D, the V ladder for D = 5) against the
  *                         baseline's on about N odd values and those in PATH;
  *                         those in LPSP (strong Lucas pseudoprimes) must pass
  *   shapes                every count 0..70 (and batch boundaries) at every
@@ -482,6 +483,34 @@ static int lucas(uint64_t n, uint64_t seed, const char *path, const char *lucas_
                         checks++;
                         if (!got_pass)
                             fail("lucas_vectors64: a strong Lucas pseudoprime", values[at], got_pass, 1);
+                    }
+                }
+            k += 8 * (size_t)nv;
+        }
+        /* The values whose D is 5 through the Q = -1 V ladder too. */
+        static uint64_t fives[CHUNK];
+        static int8_t fives_must_pass[CHUNK];
+        size_t n_fives = 0;
+        for (size_t at = 0; at < count; at++)
+            if ((int64_t)d_values[at] == 5) {
+                fives_must_pass[n_fives] = must_pass[at];
+                fives[n_fives++] = values[at];
+            }
+        for (size_t k = 0; k + 8 * VECTORS64 <= n_fives;) {
+            int nv = 1 + (int)(k / (8 * VECTORS64)) % VECTORS64;
+            __mmask8 pass[VECTORS64];
+            lucas_q_minus_one_vectors64(fives + k, nv, pass);
+            for (int i = 0; i < nv; i++)
+                for (int j = 0; j < 8; j++) {
+                    size_t at = k + 8 * (size_t)i + (size_t)j;
+                    int expected = strong_lucas_baseline(fives[at]), got_pass = (pass[i] >> j) & 1;
+                    checks++;
+                    if (got_pass != expected)
+                        fail("lucas_q_minus_one_vectors64 vs strong_lucas_baseline", fives[at], got_pass, expected);
+                    if (fives_must_pass[at]) {
+                        checks++;
+                        if (!got_pass)
+                            fail("lucas_q_minus_one_vectors64: a strong Lucas pseudoprime", fives[at], got_pass, 1);
                     }
                 }
             k += 8 * (size_t)nv;
