@@ -9,7 +9,8 @@
  * on a CPU without AVX-512); src_c/README.md has the algorithm.
  *
  *   n < 2^32   16 lanes of 32 bits: the bit table below 2^16, evens, trial
- *              division by the odd primes up to 181 as n * p^-1 mod 2^32 <=
+ *              division by the first AVX512_TRIAL_PRIMES_32 odd primes (up to
+ *              181 in the table) as n * p^-1 mod 2^32 <=
  *              (2^32 - 1) / p; the survivors, compacted (vpcompressd) into
  *              full vectors, take one strong test to base 2 in 8 lanes of 64
  *              bits with IFMA Montgomery arithmetic (R = 2^52, one 52-bit
@@ -17,13 +18,16 @@
  *              unless n is in the table of the 2314 base-2 strong
  *              pseudoprimes below 2^32 (a gathered bit of a hashed filter
  *              first, the search of the table for the few it lets by).
- *   n >= 2^32  8 lanes of 64 bits: trial division by the odd primes up to
- *              547 (n * p^-1 mod 2^64 <= (2^64 - 1) / p); the survivors,
- *              compacted, take the strong test to base 2 in IFMA Montgomery
- *              arithmetic with two 52-bit limbs (R = 2^104), AVX512_VECTORS_64
- *              vectors interleaved; the few that pass (nearly all prime)
- *              complete Baillie-PSW with the strong Lucas test (Selfridge's
- *              D from the baseline's scalar search), in vectors as well.
+ *   n >= 2^32  8 lanes of 64 bits: trial division by the first
+ *              AVX512_TRIAL_PRIMES_64 odd primes (n * p^-1 mod 2^64 <=
+ *              (2^64 - 1) / p); the survivors, compacted, take the strong
+ *              test to base 2 in IFMA Montgomery arithmetic with two 52-bit
+ *              limbs (R = 2^104), AVX512_VECTORS_64 vectors interleaved; the
+ *              few that pass (nearly all prime) complete Baillie-PSW with the
+ *              strong Lucas test (Selfridge's D from the baseline's residue
+ *              tables), in vectors as well, queued across a call's batches:
+ *              D = 5 (Q = -1) by a V ladder of two products per bit, any
+ *              other D by the U, V ladder.
  *              Values below 2^32 in a 64-bit array take the 32-bit path.
  *
  * Outside Meson (the sanitizer and fuzz builds compile every C file of src_c
@@ -770,8 +774,65 @@ static void classify_batch_u32(const uint32_t *v, size_t count, uint8_t *res)
     }
 }
 
-/* res[k] for k < count <= BATCH, any values. */
-static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
+/* The numbers waiting for the strong Lucas test, across the batches of one
+ * kernel call (about 2% of random input, every prime: a batch alone would
+ * leave most lanes of its vectors empty), in two queues by the ladder they
+ * take: D = 5 (Q = -1, the V ladder) and any other D (the U, V ladder).
+ * at[] are offsets into the call's result. */
+enum { LUCAS_QUEUE = 8 * VECTORS64 };
+struct lucas_queue {
+    uint64_t n[2][LUCAS_QUEUE];
+    int64_t d[LUCAS_QUEUE]; /* of queue 1 */
+    size_t at[2][LUCAS_QUEUE];
+    size_t count[2];
+};
+
+/* Runs queue `which` (padded to whole vectors with 2^64 - 59, a prime whose D
+ * is 5), writes its answers into res and empties it. */
+static void lucas_flush(struct lucas_queue *q, int which, uint8_t *res)
+{
+    size_t count = q->count[which];
+    if (count == 0)
+        return;
+    for (size_t j = count; j % 8; j++) {
+        q->n[which][j] = UINT64_C(18446744073709551557);
+        if (which == 1)
+            q->d[j] = 5; /* d[] is queue 1's alone */
+    }
+    __mmask8 pass[VECTORS64];
+    int nv = (int)((count + 7) / 8);
+    if (which == 0) {
+        if (nv == VECTORS64)
+            lucas_q_minus_one_vectors64(q->n[0], VECTORS64, pass); /* the common case, fully unrolled */
+        else
+            lucas_q_minus_one_vectors64(q->n[0], nv, pass);
+    } else {
+        if (nv == VECTORS64)
+            lucas_vectors64(q->n[1], q->d, VECTORS64, pass);
+        else
+            lucas_vectors64(q->n[1], q->d, nv, pass);
+    }
+    for (size_t j = 0; j < count; j++)
+        res[q->at[which][j]] = (uint8_t)((pass[j / 8] >> (j % 8)) & 1u);
+    q->count[which] = 0;
+}
+
+static void lucas_push(struct lucas_queue *q, uint64_t n, int64_t d, size_t at, uint8_t *res)
+{
+    int which = d != 5;
+    size_t k = q->count[which]++;
+    q->n[which][k] = n;
+    q->at[which][k] = at;
+    if (which)
+        q->d[k] = d;
+    if (k + 1 == LUCAS_QUEUE)
+        lucas_flush(q, which, res);
+}
+
+/* res[k] for k < count <= BATCH, any values; res is call_res + first, and the
+ * strong Lucas tests wait in `queue` (answered by the time the call returns). */
+static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, struct lucas_queue *queue,
+                               uint8_t *call_res, size_t first)
 {
     uint32_t small[BATCH + 8], small_at[BATCH + 8];
     uint64_t large[BATCH + 8];
@@ -809,16 +870,11 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
     classify_batch_u32(small, n_small, answer);
     for (size_t j = 0; j < n_small; j++)
         res[small_at[j]] = answer[j];
-    /* The survivors above 2^32 (about 9% of random input, every prime): the
+    /* The survivors above 2^32 (about 12% of random input, every prime): the
      * base-2 strong test in vectors, which rejects nearly every composite;
      * those that pass (nearly all prime) complete Baillie-PSW with the
-     * baseline's strong Lucas test (scalar). */
-    uint64_t lucas[BATCH + 8];
-    int64_t lucas_d[BATCH + 8];
-    uint32_t lucas_at[BATCH];
-    uint64_t lucas5[BATCH + 8]; /* those whose D is 5 */
-    uint32_t lucas5_at[BATCH];
-    size_t n_lucas = 0, n_lucas5 = 0;
+     * strong Lucas test in vectors, queued (Selfridge's D from the
+     * baseline's residue tables). */
     for (size_t j = n_large; j % 8; j++)
         large[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime: padding */
     for (size_t g = 0; g < n_large; g += 8 * VECTORS64) {
@@ -837,49 +893,11 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res)
                 int64_t d;
                 if (!selfridge_d_baseline(large[at], &d))
                     continue; /* a square, or D shares a factor: composite */
-                if (d == 5) {
-                    lucas5[n_lucas5] = large[at];
-                    lucas5_at[n_lucas5++] = large_at[at];
-                } else if (d > -LUCAS_MAX_D && d < LUCAS_MAX_D) {
-                    lucas[n_lucas] = large[at];
-                    lucas_d[n_lucas] = d;
-                    lucas_at[n_lucas++] = large_at[at];
-                } else { /* never seen; kept exact */
+                if (d > -LUCAS_MAX_D && d < LUCAS_MAX_D)
+                    lucas_push(queue, large[at], d, first + large_at[at], call_res);
+                else /* never seen; kept exact */
                     res[large_at[at]] = (uint8_t)strong_lucas_baseline(large[at]);
-                }
             }
-    }
-    /* The strong Lucas tests, in vectors again: D = 5 (Q = -1) by the V ladder, */
-    for (size_t j = n_lucas5; j % 8; j++)
-        lucas5[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime, D = 5 */
-    for (size_t g = 0; g < n_lucas5; g += 8 * VECTORS64) {
-        __mmask8 pass[VECTORS64];
-        size_t rest = (n_lucas5 - g + 7) / 8;
-        int nv = rest < VECTORS64 ? (int)rest : VECTORS64;
-        if (nv == VECTORS64)
-            lucas_q_minus_one_vectors64(lucas5 + g, VECTORS64, pass);
-        else
-            lucas_q_minus_one_vectors64(lucas5 + g, nv, pass);
-        for (int i = 0; i < nv; i++)
-            for (size_t j = 0; j < 8 && g + 8 * (size_t)i + j < n_lucas5; j++)
-                res[lucas5_at[g + 8 * (size_t)i + j]] = (uint8_t)((pass[i] >> j) & 1u);
-    }
-    /* the other D by the U, V ladder. */
-    for (size_t j = n_lucas; j % 8; j++) {
-        lucas[j] = UINT64_C(18446744073709551557); /* 2^64 - 59, prime, D = 5 */
-        lucas_d[j] = 5;
-    }
-    for (size_t g = 0; g < n_lucas; g += 8 * VECTORS64) {
-        __mmask8 pass[VECTORS64];
-        size_t rest = (n_lucas - g + 7) / 8;
-        int nv = rest < VECTORS64 ? (int)rest : VECTORS64;
-        if (nv == VECTORS64)
-            lucas_vectors64(lucas + g, lucas_d + g, VECTORS64, pass);
-        else
-            lucas_vectors64(lucas + g, lucas_d + g, nv, pass);
-        for (int i = 0; i < nv; i++)
-            for (size_t j = 0; j < 8 && g + 8 * (size_t)i + j < n_lucas; j++)
-                res[lucas_at[g + 8 * (size_t)i + j]] = (uint8_t)((pass[i] >> j) & 1u);
     }
 }
 
@@ -893,8 +911,12 @@ void classify_u32_avx512(const uint32_t *v, size_t count, uint8_t *res)
 
 void classify_u64_avx512(const uint64_t *v, size_t count, uint8_t *res)
 {
+    struct lucas_queue queue;
+    queue.count[0] = queue.count[1] = 0;
     for (size_t done = 0; done < count; done += BATCH)
-        classify_batch_u64(v + done, count - done < BATCH ? count - done : BATCH, res + done);
+        classify_batch_u64(v + done, count - done < BATCH ? count - done : BATCH, res + done, &queue, res, done);
+    lucas_flush(&queue, 0, res);
+    lucas_flush(&queue, 1, res);
 }
 
 const struct test_kernels test_kernels_avx512 = {
