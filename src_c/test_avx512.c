@@ -509,32 +509,37 @@ static inline struct limbs2 split2(__m512i x)
 /* The strong Lucas test with Selfridge's parameters (P = 1, Q = (1 - D) / 4)
  * of the 8 * nv odd numbers c[] (nv <= VECTORS64), as strong_lucas in
  * test_baseline.c, whose D (dd[], |D| < 2^13) each comes with: pass[i] bit j
- * for c[8 i + j].  n + 1 = k 2^s; the ladder over k's bits starts from index
- * 0 (U = 0, V = 2, Q^0 = 1), so lanes whose k is shorter than the group's
- * longest stay at index 0 until their top bit: one walk for all lanes.  Per
- * bit U = U V, V = V^2 - 2 Q^j, Q^2j; for a 1 bit also U = (U + V) / 2,
- * V = (D U + V) / 2, Q^(j+1), blended in by the bit.  D and Q enter
- * Montgomery form as |D| times 2^104 (or -2^104) mod n, a lazy value below
- * 2^13 n. */
+ * for c[8 i + j].  n + 1 = k 2^s.  The V ladder keeps (V_j, V_(j+1), Q^j):
+ * a 0 bit takes j to 2j,
+ *   V_2j = V_j^2 - 2 Q^j,   V_(2j+1) = V_j V_(j+1) - Q^j,   Q^2j = Q^j Q^j,
+ * a 1 bit to 2j + 1,
+ *   V_(2j+1) = V_j V_(j+1) - Q^j,   V_(2j+2) = V_(j+1)^2 - 2 Q^(j+1),
+ *   Q^(2j+1) = Q^j Q^(j+1),
+ * with Q^(j+1) = Q^j Q: four products per bit (the U, V ladder takes five),
+ * the same in every lane, the operands chosen by the bit.  From index 0
+ * (V_0 = 2, V_1 = 1, Q^0 = 1), so lanes whose k is shorter than the group's
+ * longest stay at index 0 until their top bit: one walk for all lanes.  U_k
+ * as in lucas_q_minus_one_vectors64: U_k = 0 exactly when 2 V_(k+1) = V_k
+ * (mod n).  Q enters Montgomery form as |Q| times 2^104 (or -2^104) mod n, a
+ * lazy value below 2^11 n; other residues stay below 6n. */
 static inline void lucas_vectors64(const uint64_t *c, const int64_t *dd, int nv, __mmask8 *pass)
 {
     __m512i n0[VECTORS64], n1[VECTORS64], neg_inv[VECTORS64], k[VECTORS64], s_lanes[VECTORS64];
-    struct limbs2 u[VECTORS64], v[VECTORS64], qk[VECTORS64], q[VECTORS64], dm[VECTORS64];
+    struct limbs2 v0[VECTORS64], v1[VECTORS64], qj[VECTORS64], q[VECTORS64];
     struct limbs2 multiples[VECTORS64][3]; /* n, 2n, 4n */
-    uint64_t ones[8 * VECTORS64], minus_ones[8 * VECTORS64], d_abs[8 * VECTORS64], q_abs[8 * VECTORS64],
-        d_neg[8 * VECTORS64], q_neg[8 * VECTORS64], k_all = 0;
+    uint64_t ones[8 * VECTORS64], minus_ones[8 * VECTORS64], q_abs[8 * VECTORS64], q_neg[8 * VECTORS64],
+        lanes_k[8 * VECTORS64], k_all = 0;
     int max_s = 0;
     for (int j = 0; j < 8 * nv; j++) {
         uint64_t kk = c[j] + 1; /* c[j] < 2^64 - 1 */
         int sj = __builtin_ctzll(kk);
-        k_all |= kk >> sj;
+        lanes_k[j] = kk >> sj;
+        k_all |= lanes_k[j];
         max_s = sj > max_s ? sj : max_s;
         ones[j] = (uint64_t)(((unsigned __int128)1 << 104) % c[j]);
         minus_ones[j] = c[j] - ones[j];
         int64_t qq = (1 - dd[j]) / 4;
-        d_abs[j] = (uint64_t)(dd[j] < 0 ? -dd[j] : dd[j]);
         q_abs[j] = (uint64_t)(qq < 0 ? -qq : qq);
-        d_neg[j] = dd[j] < 0 ? UINT64_MAX : 0;
         q_neg[j] = qq < 0 ? UINT64_MAX : 0;
     }
     const __m512i low52 = _mm512_set1_epi64((long long)LOW52), zero = _mm512_setzero_si512();
@@ -545,65 +550,56 @@ static inline void lucas_vectors64(const uint64_t *c, const int64_t *dd, int nv,
         neg_inv[i] = _mm512_and_si512(_mm512_sub_epi64(zero, inverse52(n)), low52);
         __m512i kk = _mm512_add_epi64(n, _mm512_set1_epi64(1));
         s_lanes[i] = _mm512_and_si512(kk, _mm512_sub_epi64(zero, kk)); /* 2^s, the lowest bit of n + 1 */
-        uint64_t lanes_k[8];
-        for (int j = 0; j < 8; j++) {
-            uint64_t v1 = c[8 * i + j] + 1;
-            lanes_k[j] = v1 >> __builtin_ctzll(v1);
-        }
-        k[i] = _mm512_loadu_si512((const void *)lanes_k);
+        k[i] = _mm512_loadu_si512((const void *)(lanes_k + 8 * i));
         multiples[i][0] = split2(n);
         multiples[i][1] = add2(multiples[i][0], multiples[i][0]);
         multiples[i][2] = add2(multiples[i][1], multiples[i][1]);
         struct limbs2 one = split2(_mm512_loadu_si512((const void *)(ones + 8 * i)));
         struct limbs2 minus_one = split2(_mm512_loadu_si512((const void *)(minus_ones + 8 * i)));
-        /* |D| (+-2^104 mod n) and |Q| (+-2^104 mod n): small times a limb pair. */
-        __mmask8 d_negative = _mm512_test_epi64_mask(_mm512_loadu_si512((const void *)(d_neg + 8 * i)), _mm512_set1_epi64(1));
+        /* |Q| (+-2^104 mod n): small times a limb pair. */
         __mmask8 q_negative = _mm512_test_epi64_mask(_mm512_loadu_si512((const void *)(q_neg + 8 * i)), _mm512_set1_epi64(1));
-        __m512i da = _mm512_loadu_si512((const void *)(d_abs + 8 * i));
         __m512i qa = _mm512_loadu_si512((const void *)(q_abs + 8 * i));
-        struct limbs2 base_d = {_mm512_mask_mov_epi64(one.lo, d_negative, minus_one.lo),
-                                _mm512_mask_mov_epi64(one.hi, d_negative, minus_one.hi)};
-        struct limbs2 base_q = {_mm512_mask_mov_epi64(one.lo, q_negative, minus_one.lo),
-                                _mm512_mask_mov_epi64(one.hi, q_negative, minus_one.hi)};
-        dm[i] = normalise2(_mm512_madd52lo_epu64(zero, base_d.lo, da),
-                           _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, base_d.lo, da), base_d.hi, da));
+        struct limbs2 base_q = select2(q_negative, one, minus_one);
         q[i] = normalise2(_mm512_madd52lo_epu64(zero, base_q.lo, qa),
                           _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, base_q.lo, qa), base_q.hi, qa));
-        u[i].lo = zero;
-        u[i].hi = zero;
-        v[i] = add2(one, one);
-        qk[i] = one;
-        pass[i] = 0;
+        v0[i] = add2(one, one); /* V_0 = 2 */
+        v1[i] = one;            /* V_1 = P = 1 */
+        qj[i] = one;            /* Q^0 */
     }
     for (int bit = 63 - __builtin_clzll(k_all); bit >= 0; bit--) {
         const __m512i shift = _mm512_set1_epi64(bit);
 #pragma GCC unroll 8
         for (int i = 0; i < nv; i++) {
-            __mmask8 one_bit = _mm512_test_epi64_mask(_mm512_srlv_epi64(k[i], shift), _mm512_set1_epi64(1));
-            u[i] = redc104(u[i], v[i], n0[i], n1[i], neg_inv[i]);
-            v[i] = sub_plus2(square104(v[i], n0[i], n1[i], neg_inv[i]), add2(qk[i], qk[i]), multiples[i][2]);
-            qk[i] = square104(qk[i], n0[i], n1[i], neg_inv[i]);
-            struct limbs2 u_next = half2(add2(u[i], v[i]), n0[i], n1[i]);
-            struct limbs2 v_next = half2(add2(redc104(dm[i], u[i], n0[i], n1[i], neg_inv[i]), v[i]), n0[i], n1[i]);
-            struct limbs2 qk_next = redc104(qk[i], q[i], n0[i], n1[i], neg_inv[i]);
-            u[i].lo = _mm512_mask_mov_epi64(u[i].lo, one_bit, u_next.lo);
-            u[i].hi = _mm512_mask_mov_epi64(u[i].hi, one_bit, u_next.hi);
-            v[i].lo = _mm512_mask_mov_epi64(v[i].lo, one_bit, v_next.lo);
-            v[i].hi = _mm512_mask_mov_epi64(v[i].hi, one_bit, v_next.hi);
-            qk[i].lo = _mm512_mask_mov_epi64(qk[i].lo, one_bit, qk_next.lo);
-            qk[i].hi = _mm512_mask_mov_epi64(qk[i].hi, one_bit, qk_next.hi);
+            __mmask8 b = _mm512_test_epi64_mask(_mm512_srlv_epi64(k[i], shift), _mm512_set1_epi64(1));
+            struct limbs2 qj1 = redc104(qj[i], q[i], n0[i], n1[i], neg_inv[i]); /* Q^(j+1) */
+            /* V_j V_(j+1) - Q^j (+ 2n: Q^j < 2n). */
+            struct limbs2 product = sub_plus2(redc104(v0[i], v1[i], n0[i], n1[i], neg_inv[i]), qj[i], multiples[i][1]);
+            /* V_j^2 - 2 Q^j or V_(j+1)^2 - 2 Q^(j+1) (+ 4n). */
+            struct limbs2 q_sel = select2(b, qj[i], qj1);
+            struct limbs2 sq = sub_plus2(square104(select2(b, v0[i], v1[i]), n0[i], n1[i], neg_inv[i]),
+                                         add2(q_sel, q_sel), multiples[i][2]);
+            qj[i] = redc104(qj[i], q_sel, n0[i], n1[i], neg_inv[i]);
+            v0[i] = select2(b, sq, product);
+            v1[i] = select2(b, product, sq);
         }
     }
-    for (int i = 0; i < nv; i++)
-        pass[i] = (__mmask8)(zero_mod(u[i], multiples[i]) | zero_mod(v[i], multiples[i]));
+    for (int i = 0; i < nv; i++) {
+        /* U_k = 0 when 2 V_(k+1) = V_k (mod n), or V_k = 0 (both below 6n). */
+        struct limbs2 w = canonical(v1[i], multiples[i]);
+        struct limbs2 twice = canonical(add2(w, w), multiples[i]);
+        struct limbs2 vk = canonical(v0[i], multiples[i]);
+        __mmask8 u_zero = (__mmask8)(_mm512_cmpeq_epi64_mask(twice.lo, vk.lo) & _mm512_cmpeq_epi64_mask(twice.hi, vk.hi));
+        pass[i] = (__mmask8)(u_zero | _mm512_testn_epi64_mask(_mm512_or_si512(vk.lo, vk.hi), _mm512_set1_epi64(-1)));
+        v0[i] = vk;
+    }
     /* V_(k 2^r) = V_(k 2^(r-1))^2 - 2 Q^(k 2^(r-1)) for 1 <= r < s. */
     for (int r = 1; r < max_s; r++) {
         const __m512i above = _mm512_set1_epi64((long long)(UINT64_C(1) << (r + 1)));
         for (int i = 0; i < nv; i++) {
-            v[i] = sub_plus2(square104(v[i], n0[i], n1[i], neg_inv[i]), add2(qk[i], qk[i]), multiples[i][2]);
-            qk[i] = square104(qk[i], n0[i], n1[i], neg_inv[i]);
+            v0[i] = sub_plus2(square104(v0[i], n0[i], n1[i], neg_inv[i]), add2(qj[i], qj[i]), multiples[i][2]);
+            qj[i] = square104(qj[i], n0[i], n1[i], neg_inv[i]);
             __mmask8 in_range = _mm512_cmpge_epu64_mask(s_lanes[i], above); /* r < s */
-            pass[i] |= (__mmask8)(in_range & zero_mod(v[i], multiples[i]));
+            pass[i] |= (__mmask8)(in_range & zero_mod(v0[i], multiples[i]));
         }
     }
 }
