@@ -75,6 +75,6 @@ echo "== sanitizers: ASan + UBSan kernel check (each level's kernels against the
 mapfile -t objects < <("$python" tools/c_sources.py objects gcc "$work/asan-obj" -g -O1 -D_GNU_SOURCE \
   -fsanitize=address,undefined -fno-sanitize-recover=all)
 gcc -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc_c "${objects[@]}" \
-  tests/c/kernel_check.c -o "$work/kernel_check" -pthread
+  tests/c/kernel_check.c -o "$work/kernel_check" -pthread -lm
 ASAN_OPTIONS=halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   "$work/kernel_check" quick "tests/data/spsp2_below_2^32.txt"

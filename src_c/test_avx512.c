@@ -56,8 +56,9 @@
 enum { BATCH = AVX512_BATCH, VECTORS = AVX512_VECTORS, VECTORS64 = AVX512_VECTORS_64 };
 
 #define LOW52 ((UINT64_C(1) << 52) - 1)
-/* |D| below this takes the vector Lucas test (its Montgomery form is |D| times
- * a residue, which must stay below 2^20 n); others, if any, the scalar one. */
+/* |D| below this takes the vector Lucas test (the Montgomery form of Q =
+ * (1 - D) / 4 is |Q| times a residue, which must stay below 2^20 n); others,
+ * if any (none has been seen below 2^64), the scalar one. */
 #define LUCAS_MAX_D 8192
 
 /* ---- trial division ---------------------------------------------------------
@@ -454,18 +455,6 @@ static inline struct limbs2 sub_plus2(struct limbs2 a, struct limbs2 b, struct l
     __m512i lo = _mm512_sub_epi64(_mm512_add_epi64(_mm512_add_epi64(a.lo, m.lo), _mm512_set1_epi64(INT64_C(1) << 52)), b.lo);
     __m512i hi = _mm512_sub_epi64(_mm512_add_epi64(a.hi, m.hi), _mm512_add_epi64(b.hi, _mm512_set1_epi64(1)));
     return normalise2(lo, hi);
-}
-
-/* x / 2 (mod n) for odd n: (x + n) / 2 when x is odd. */
-static inline struct limbs2 half2(struct limbs2 x, __m512i n0, __m512i n1)
-{
-    __mmask8 odd = _mm512_test_epi64_mask(x.lo, _mm512_set1_epi64(1));
-    x = normalise2(_mm512_mask_add_epi64(x.lo, odd, x.lo, n0), _mm512_mask_add_epi64(x.hi, odd, x.hi, n1));
-    struct limbs2 r;
-    r.lo = _mm512_or_si512(_mm512_srli_epi64(x.lo, 1),
-                           _mm512_slli_epi64(_mm512_and_si512(x.hi, _mm512_set1_epi64(1)), 51));
-    r.hi = _mm512_srli_epi64(x.hi, 1);
-    return r;
 }
 
 /* x - m where x >= m (signed high limb not negative), else x. */

@@ -19,6 +19,8 @@
  *               seed), every count 0 .. 70 at every alignment, and u64 arrays
  *               mixing values below and above 2^32;
  *   exhaustive: every n < 2^32 (and pi(2^32) = 203280221 from both).
+ * quick also checks Selfridge's D of the strong Lucas test (selfridge_d_baseline,
+ * from residue tables) against a search by the definition on about 2^17 values.
  * A level the CPU or build lacks prints "level <name>: skipped (...)".  Last
  * line "kernels: N checks, F failed"; exit status 0 when none failed.
  */
@@ -27,6 +29,7 @@
 #include "primes.h"
 #include "test_kernels.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +170,91 @@ static void quick(const char *spsp2_path)
     compare64(BLOCK, "below 2^64");
 }
 
+/* ---- Selfridge's D (test_baseline.c's residue tables) against the definition ---- */
+
+/* (a/n) for odd n > 0, the textbook way. */
+static int reference_jacobi(uint64_t a, uint64_t n)
+{
+    int result = 1;
+    a %= n;
+    while (a != 0) {
+        while ((a & 1u) == 0) {
+            a >>= 1;
+            if ((n & 7u) == 3 || (n & 7u) == 5)
+                result = -result;
+        }
+        uint64_t t = a;
+        a = n;
+        n = t;
+        if ((a & 3u) == 3 && (n & 3u) == 3)
+            result = -result;
+        a %= n;
+    }
+    return n == 1 ? result : 0;
+}
+
+static int reference_is_square(uint64_t n)
+{
+    uint64_t r = (uint64_t)sqrtl((long double)n);
+    while (r * r > n || (r > UINT32_MAX))
+        r--;
+    while ((r + 1) * (r + 1) <= n && r + 1 <= UINT32_MAX)
+        r++;
+    return r * r == n;
+}
+
+/* Selfridge's D by definition: 0 for a square, 0 when (D/n) = 0 with
+ * |D| != n before the first D with (D/n) = -1, else 1 and that D. */
+static int reference_selfridge(uint64_t n, int64_t *d)
+{
+    if (reference_is_square(n))
+        return 0;
+    for (int64_t m = 5;; m += 2) {
+        int64_t dd = (m & 3) == 1 ? m : -m;
+        uint64_t residue = dd > 0 ? (uint64_t)dd % n : n - (uint64_t)(-dd) % n;
+        int j = reference_jacobi(residue, n);
+        if (j == -1) {
+            *d = dd;
+            return 1;
+        }
+        if (j == 0 && (uint64_t)m != n)
+            return 0;
+    }
+}
+
+static void check_selfridge_one(uint64_t n)
+{
+    int64_t want_d = 0, got_d = 0;
+    int want_ok = reference_selfridge(n, &want_d), got_ok = selfridge_d_baseline(n, &got_d);
+    CHECK(want_ok == got_ok && (!want_ok || want_d == got_d));
+    if ((want_ok != got_ok || (want_ok && want_d != got_d)) && mismatches_shown++ < 20)
+        printf("selfridge_d_baseline(%llu): %d, D %lld; expected %d, D %lld\n", (unsigned long long)n, got_ok,
+               (long long)got_d, want_ok, (long long)want_d);
+}
+
+/* Every odd n in [5, 2^17), squares, multiples of the table's moduli's
+ * primes, random odd values of every size, and the top of the range. */
+static void check_selfridge(void)
+{
+    uint64_t state = UINT64_C(0x2545F4914F6CDD1D);
+    for (uint64_t n = 5; n < (UINT64_C(1) << 17); n += 2)
+        check_selfridge_one(n);
+    for (int k = 0; k < 20000; k++) {
+        uint64_t r = xorshift(&state) | 1u;
+        check_selfridge_one(r);
+        check_selfridge_one(r >> (r % 60) | 1u);
+        uint64_t root = (xorshift(&state) >> 32) | 1u;
+        check_selfridge_one(root * root);     /* a square: no D */
+        check_selfridge_one(root * root + 2); /* next to one */
+        static const uint64_t small[] = {3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47};
+        uint64_t p = small[k % 14];
+        check_selfridge_one(p * ((xorshift(&state) >> 8) | 1u)); /* shares a factor with a D */
+    }
+    for (uint64_t k = 0; k < 4096; k++)
+        check_selfridge_one(UINT64_MAX - 2 * k);
+    printf("selfridge: checked\n");
+}
+
 static void exhaustive(void)
 {
     primes_base = primes_level = 0;
@@ -181,6 +269,8 @@ int main(int argc, char **argv)
     const char *mode = argc > 1 ? argv[1] : "quick";
     CHECK(test_kernels_for(PRIMES_CPU_BASELINE) == &test_kernels_baseline);
     CHECK(test_kernels_for(-1) == NULL && test_kernels_for(PRIMES_CPU_BEST + 1) == NULL);
+    if (strcmp(mode, "exhaustive") != 0)
+        check_selfridge();
     static const char *const names[] = {"baseline", "avx2", "avx512"};
     for (int level = PRIMES_CPU_BASELINE + 1; level <= PRIMES_CPU_BEST; level++) {
         kernels = test_kernels_for(level);
