@@ -270,36 +270,40 @@ static int strong_lucas(const struct mont64 *m)
     /* Q = (1 - D) / 4 as a residue, then everything in Montgomery form. */
     int64_t q_param = (1 - d_param) / 4;
     uint64_t q_mod = q_param >= 0 ? (uint64_t)q_param % n : n - ((uint64_t)(-q_param) % n);
-    uint64_t d_res = d_param > 0 ? (uint64_t)d_param % n : n - ((uint64_t)(-d_param) % n);
     uint64_t q = mont64_mul(q_mod, m->r2, n, m->n_inv);
-    uint64_t dm = mont64_mul(d_res, m->r2, n, m->n_inv);
 
     /* n + 1 = k 2^s with k odd (n < 2^64 - 1 here, so n + 1 does not wrap). */
     uint64_t k = n + 1;
     int s = __builtin_ctzll(k);
     k >>= s;
-    /* U_1 = 1, V_1 = P = 1, Q^1 = Q; then left to right over k's bits. */
-    uint64_t u = m->one, v = m->one, qk = q;
-    for (int bit = 62 - __builtin_clzll(k); bit >= 0; bit--) {
-        /* U_2j = U_j V_j, V_2j = V_j^2 - 2 Q^j, Q^2j = (Q^j)^2 */
-        u = mont64_mul(u, v, n, m->n_inv);
-        v = sub_mod64(mont64_mul(v, v, n, m->n_inv), add_mod64(qk, qk, n), n);
-        qk = mont64_mul(qk, qk, n, m->n_inv);
-        if ((k >> bit) & 1u) {
-            /* U_j+1 = (P U_j + V_j) / 2, V_j+1 = (D U_j + P V_j) / 2, with P = 1 */
-            uint64_t u_next = half_mod64(add_mod64(u, v, n), n);
-            v = half_mod64(add_mod64(mont64_mul(dm, u, n, m->n_inv), v, n), n);
-            u = u_next;
-            qk = mont64_mul(qk, q, n, m->n_inv);
-        }
+    /* The V ladder on (V_j, V_(j+1), Q^j), from j = 0 (V_0 = 2, V_1 = P = 1,
+     * Q^0 = 1) over k's bits: a 0 bit takes j to 2j, a 1 bit to 2j + 1, by
+     *   V_2j = V_j^2 - 2 Q^j,  V_(2j+1) = V_j V_(j+1) - Q^j,  V_(2j+2) = V_(j+1)^2 - 2 Q^(j+1),
+     * and Q^2j = Q^j Q^j or Q^(2j+1) = Q^j Q^(j+1).  Branch-free (k's bits
+     * are coin tosses).  For D = 5, Q = -1: Q^j is +-1 by j's parity, so two
+     * products a bit; otherwise four (src_c/README.md). */
+    const uint64_t one = m->one, minus_one = n - m->one;
+    const int q_is_minus_one = d_param == 5;
+    uint64_t v0 = add_mod64(one, one, n), v1 = one, qj = one;
+    for (int bit = 63 - __builtin_clzll(k); bit >= 0; bit--) {
+        uint64_t b = (k >> bit) & 1u;
+        uint64_t qj1 = q_is_minus_one ? n - qj : mont64_mul(qj, q, n, m->n_inv); /* Q^(j+1) */
+        uint64_t product = sub_mod64(mont64_mul(v0, v1, n, m->n_inv), qj, n);
+        uint64_t sel = b ? v1 : v0, q_sel = b ? qj1 : qj;
+        uint64_t square = sub_mod64(mont64_mul(sel, sel, n, m->n_inv), add_mod64(q_sel, q_sel, n), n);
+        qj = q_is_minus_one ? (b ? minus_one : one) : mont64_mul(qj, q_sel, n, m->n_inv);
+        v0 = b ? product : square;
+        v1 = b ? square : product;
     }
-    if (u == 0 || v == 0)
+    /* U_k = 0 (mod n) exactly when 2 V_(k+1) = V_k, since D U_k = 2 V_(k+1) - P V_k
+     * and gcd(D, n) = 1 ((D/n) = -1). */
+    if (add_mod64(v1, v1, n) == v0 || v0 == 0)
         return 1;
     for (int r = 1; r < s; r++) {
-        v = sub_mod64(mont64_mul(v, v, n, m->n_inv), add_mod64(qk, qk, n), n);
-        if (v == 0)
+        v0 = sub_mod64(mont64_mul(v0, v0, n, m->n_inv), add_mod64(qj, qj, n), n);
+        if (v0 == 0)
             return 1;
-        qk = mont64_mul(qk, qk, n, m->n_inv);
+        qj = mont64_mul(qj, qj, n, m->n_inv);
     }
     return 0;
 }
