@@ -156,15 +156,19 @@
  *
  * The lanes search sieves a window of NEXT_WINDOW_BITS odd candidates beyond
  * each value (a multiple of 64: the bitmap's words) by the first
- * NEXT_SIEVE_PRIMES odd primes (3 .. 313), so that the kernels test only
- * candidates free of small factors: every base-2 test saved on a 64-bit
- * composite is worth some 60 residues of the window's start. */
+ * NEXT_SIEVE_PRIMES odd primes (3 .. 179), so that the kernels test only
+ * candidates free of small factors: a base-2 test saved on a 64-bit
+ * composite is worth some residues of the window's start, fewer with faster
+ * kernels.  (next_prime of 3x10^5 random uint64 below 2^63, one thread, AMD
+ * EPYC with AVX-512: 40 primes 575-585 ns per element at avx512 and 1,350
+ * at baseline, 64 primes 648 and 1,330, 32 primes 575 and 1,418.) */
 #define NEXT_WINDOW_BITS 128
-#define NEXT_SIEVE_PRIMES 64
+#define NEXT_SIEVE_PRIMES 40
 /* Below 2^32 a kernel test costs less than half as much (one 32-bit strong
  * test), so fewer primes pay: the first NEXT_SIEVE_PRIMES_32 (3 .. 137).
- * (Measured, CPU time on a loaded AMD EPYC 7002: 32 to 64 primes are best
- * for 64-bit values, 128 cost 10% more; 32 best for 32-bit ones.) */
+ * (Measured earlier, CPU time on a loaded AMD EPYC 7002 without AVX-512:
+ * 32 to 64 primes best for 64-bit values, 128 cost 10% more; 32 best for
+ * 32-bit ones.) */
 #define NEXT_SIEVE_PRIMES_32 32
 
 /* The window sieve covers a chunk's values and this many integers beyond
