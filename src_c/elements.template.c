@@ -17,6 +17,7 @@
  */
 #include "config.h"
 #include "elements.h"
+#include "sieve_segmented.h"
 
 #define EL_JOIN2(name, suffix) name##_##suffix
 #define EL_JOIN(name, suffix) EL_JOIN2(name, suffix)
@@ -109,44 +110,64 @@ static uint64_t EL(window)(const void *array, uint8_t *out, size_t lo, size_t hi
     return count;
 }
 
-static void EL(small_range)(const void *array, size_t lo, size_t hi, struct small_range *range)
+static void EL(ranges)(const void *array, size_t lo, size_t hi, struct small_range *small,
+                       struct small_range *large)
 {
     const ELEMENT_TYPE *a = array;
-    uint64_t mn = range->min, mx = range->max;
-    size_t small = 0;
+    uint64_t mn = small->min, mx = small->max, big_mn = large->min, big_mx = large->max;
+    size_t below = 0;
     for (size_t i = lo; i < hi; i++) {
         uint64_t v = EL(value)(a[i]);
         if (v < TWO_POW_32) {
             mn = v < mn ? v : mn;
             mx = v > mx ? v : mx;
-            small++;
+            below++;
+        } else {
+            big_mn = v < big_mn ? v : big_mn;
+            big_mx = v > big_mx ? v : big_mx;
         }
     }
-    range->min = mn;
-    range->max = mx;
-    range->count += small;
+    small->min = mn;
+    small->max = mx;
+    small->count += below;
+    large->min = big_mn;
+    large->max = big_mx;
+    large->count += (hi - lo) - below;
 }
 
-static uint64_t EL(test_large)(const void *array, uint8_t *out, size_t lo, size_t hi,
-                               const struct test_kernels *kernels)
+/* Whether v lies in one of the layout's parts (an empty part has span 0). */
+static inline int EL(in_small)(uint64_t v, const struct bucket_layout *layout)
+{
+    return v - layout->small_min < layout->small_span;
+}
+
+static inline int EL(in_large)(uint64_t v, const struct bucket_layout *layout)
+{
+    return v - layout->large_min < layout->large_span;
+}
+
+static uint64_t EL(test_unbucketed)(const void *array, uint8_t *out, size_t lo, size_t hi,
+                                    const struct test_kernels *kernels, const struct bucket_layout *layout)
 {
     const ELEMENT_TYPE *a = array;
     uint64_t values[KERNEL_CALL_ELEMENTS];
     size_t at[KERNEL_CALL_ELEMENTS];
     uint8_t result[KERNEL_CALL_ELEMENTS];
     uint64_t count = 0;
-    /* Gather up to KERNEL_CALL_ELEMENTS large values, test them together. */
+    /* Gather up to KERNEL_CALL_ELEMENTS values left out of the buckets, test
+     * them together (classify_u64 hands values below 2^32 to the 32-bit
+     * test itself). */
     for (size_t i = lo; i < hi;) {
         size_t m = 0;
         for (; i < hi && m < KERNEL_CALL_ELEMENTS; i++) {
             uint64_t v = EL(value)(a[i]);
-            if (v >= TWO_POW_32) {
+            if (!EL(in_small)(v, layout) && !EL(in_large)(v, layout)) {
                 values[m] = v;
                 at[m++] = i;
             }
         }
         if (m == 0)
-            continue; /* always, for a 32-bit type */
+            continue;
         kernels->classify_u64(values, m, result);
         for (size_t k = 0; k < m; k++) {
             if (out)
@@ -157,29 +178,36 @@ static uint64_t EL(test_large)(const void *array, uint8_t *out, size_t lo, size_
     return count;
 }
 
-/* The segment of v: a constant power-of-two divisor, so a shift. */
-static inline size_t EL(segment_of)(uint64_t v, uint64_t sieve_lo)
+/* The segment of v (bucket_layout), or SIZE_MAX when it is in no part.  The
+ * divisors are constants (a power of two, 30), so a shift and a
+ * multiplication. */
+static inline size_t EL(segment_of)(uint64_t v, const struct bucket_layout *layout)
 {
-    return v < sieve_lo ? 0 : (size_t)((v - sieve_lo) / WINDOW_SPAN);
+    if (EL(in_small)(v, layout))
+        return v < layout->small_lo ? 0 : (size_t)((v - layout->small_lo) / WINDOW_SPAN);
+    if (EL(in_large)(v, layout))
+        return layout->small_segments + (size_t)(((v - layout->large_base) / 30) >> layout->large_log2);
+    return SIZE_MAX;
 }
 
-static void EL(bucket_count)(const void *array, size_t n, uint64_t sieve_lo, size_t *counts)
+static void EL(bucket_count)(const void *array, size_t n, const struct bucket_layout *layout, size_t *counts)
 {
     const ELEMENT_TYPE *a = array;
     for (size_t i = 0; i < n; i++) {
-        uint64_t v = EL(value)(a[i]);
-        if (v < TWO_POW_32)
-            counts[EL(segment_of)(v, sieve_lo) + 1]++;
+        size_t s = EL(segment_of)(EL(value)(a[i]), layout);
+        if (s != SIZE_MAX)
+            counts[s + 1]++;
     }
 }
 
-static void EL(bucket_place)(const void *array, size_t n, uint64_t sieve_lo, size_t *fill, size_t *items)
+static void EL(bucket_place)(const void *array, size_t n, const struct bucket_layout *layout, size_t *fill,
+                             size_t *items)
 {
     const ELEMENT_TYPE *a = array;
     for (size_t i = 0; i < n; i++) {
-        uint64_t v = EL(value)(a[i]);
-        if (v < TWO_POW_32)
-            items[fill[EL(segment_of)(v, sieve_lo)]++] = i;
+        size_t s = EL(segment_of)(EL(value)(a[i]), layout);
+        if (s != SIZE_MAX)
+            items[fill[s]++] = i;
     }
 }
 
@@ -203,16 +231,34 @@ static uint64_t EL(bucket_answer)(const void *array, uint8_t *out, const size_t 
     return count;
 }
 
+static uint64_t EL(bucket_answer_wheel)(const void *array, uint8_t *out, const size_t *items, size_t first,
+                                        size_t last, uint64_t base, const uint8_t *bits)
+{
+    const ELEMENT_TYPE *a = array;
+    uint64_t count = 0;
+    for (size_t k = first; k < last; k++) {
+        size_t i = items[k];
+        uint64_t off = EL(value)(a[i]) - base;
+        uint64_t byte = off / 30;
+        int p = (bits[byte] & segsieve_bit_of_residue[off - 30 * byte]) != 0;
+        if (out)
+            out[i] = (uint8_t)p;
+        count += (uint64_t)p;
+    }
+    return count;
+}
+
 const struct element_ops EL(element_ops) = {
     .name = EL_STRING(ELEMENT_NAME),
     .scan = EL(scan),
     .test = EL(test),
     .window = EL(window),
-    .small_range = EL(small_range),
-    .test_large = EL(test_large),
+    .ranges = EL(ranges),
+    .test_unbucketed = EL(test_unbucketed),
     .bucket_count = EL(bucket_count),
     .bucket_place = EL(bucket_place),
     .bucket_answer = EL(bucket_answer),
+    .bucket_answer_wheel = EL(bucket_answer_wheel),
 };
 
 #undef EL
