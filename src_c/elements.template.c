@@ -201,48 +201,67 @@ static void EL(bucket_count)(const void *array, size_t n, const struct bucket_la
 }
 
 static void EL(bucket_place)(const void *array, size_t n, const struct bucket_layout *layout, size_t *fill,
-                             size_t *items)
+                             uint64_t *items, int values)
 {
     const ELEMENT_TYPE *a = array;
     for (size_t i = 0; i < n; i++) {
-        size_t s = EL(segment_of)(EL(value)(a[i]), layout);
+        uint64_t v = EL(value)(a[i]);
+        size_t s = EL(segment_of)(v, layout);
         if (s != SIZE_MAX)
-            items[fill[s]++] = i;
+            items[fill[s]++] = values ? v : (uint64_t)i;
     }
 }
 
-static uint64_t EL(bucket_answer)(const void *array, uint8_t *out, const size_t *items, size_t first,
+/* Whether v (in the segment from the odd seg_lo, or 0, 1, 2 below it) is
+ * prime, from marks[j] = is seg_lo + 2j prime. */
+static inline int EL(marked)(uint64_t v, uint64_t seg_lo, const uint8_t *marks)
+{
+    if (v < seg_lo) /* 0, 1 or 2 below an odd sieve_lo */
+        return v == 2;
+    return (v & 1u) ? marks[(v - seg_lo) >> 1] : (v == 2);
+}
+
+static uint64_t EL(bucket_answer)(const void *array, uint8_t *out, const uint64_t *items, size_t first,
                                   size_t last, uint64_t seg_lo, const uint8_t *marks)
 {
     const ELEMENT_TYPE *a = array;
     uint64_t count = 0;
+    if (!out) { /* the items are the values */
+        for (size_t k = first; k < last; k++)
+            count += (uint64_t)EL(marked)(items[k], seg_lo, marks);
+        return count;
+    }
     for (size_t k = first; k < last; k++) {
-        size_t i = items[k];
-        uint64_t v = EL(value)(a[i]);
-        int p;
-        if (v < seg_lo) /* 0, 1 or 2 below an odd sieve_lo */
-            p = v == 2;
-        else
-            p = (v & 1u) ? marks[(v - seg_lo) >> 1] : (v == 2);
-        if (out)
-            out[i] = (uint8_t)p;
+        size_t i = (size_t)items[k];
+        int p = EL(marked)(EL(value)(a[i]), seg_lo, marks);
+        out[i] = (uint8_t)p;
         count += (uint64_t)p;
     }
     return count;
 }
 
-static uint64_t EL(bucket_answer_wheel)(const void *array, uint8_t *out, const size_t *items, size_t first,
+/* Whether v (>= base, a multiple of 30) is prime, from the segmented
+ * sieve's bits of [base, ...). */
+static inline int EL(wheel_marked)(uint64_t v, uint64_t base, const uint8_t *bits)
+{
+    uint64_t off = v - base, byte = off / 30;
+    return (bits[byte] & segsieve_bit_of_residue[off - 30 * byte]) != 0;
+}
+
+static uint64_t EL(bucket_answer_wheel)(const void *array, uint8_t *out, const uint64_t *items, size_t first,
                                         size_t last, uint64_t base, const uint8_t *bits)
 {
     const ELEMENT_TYPE *a = array;
     uint64_t count = 0;
+    if (!out) { /* the items are the values */
+        for (size_t k = first; k < last; k++)
+            count += (uint64_t)EL(wheel_marked)(items[k], base, bits);
+        return count;
+    }
     for (size_t k = first; k < last; k++) {
-        size_t i = items[k];
-        uint64_t off = EL(value)(a[i]) - base;
-        uint64_t byte = off / 30;
-        int p = (bits[byte] & segsieve_bit_of_residue[off - 30 * byte]) != 0;
-        if (out)
-            out[i] = (uint8_t)p;
+        size_t i = (size_t)items[k];
+        int p = EL(wheel_marked)(EL(value)(a[i]), base, bits);
+        out[i] = (uint8_t)p;
         count += (uint64_t)p;
     }
     return count;

@@ -131,7 +131,8 @@ static int plan_after_scan(void *arg)
         large_log2 = log2_of(segsieve_segment_bytes(c->large));
     }
     return bucketed_build(&c->buckets, c->ops, c->a, c->n, c->plan.bucket_small ? &c->facts.scan : NULL,
-                          c->plan.bucket_large ? &c->facts.scan_large : NULL, large_log2, piece_segments);
+                          c->plan.bucket_large ? &c->facts.scan_large : NULL, large_log2, piece_segments,
+                          c->out == NULL);
 }
 
 /* The bucketed sieve's second phase: the large part's pieces first (each

@@ -36,7 +36,7 @@ static void layout_of(struct bucket_layout *l, const struct small_range *small, 
 
 int bucketed_build(struct bucketed *b, const struct element_ops *ops, const void *a, size_t n,
                    const struct small_range *small, const struct small_range *large, unsigned large_log2,
-                   size_t piece_segments)
+                   size_t piece_segments, int values)
 {
     memset(b, 0, sizeof *b);
     layout_of(&b->layout, small, large, large_log2);
@@ -56,7 +56,7 @@ int bucketed_build(struct bucketed *b, const struct element_ops *ops, const void
     for (size_t s = 0; s < segments; s++)
         b->start[s + 1] += b->start[s];
     b->bucketed = b->start[segments];
-    b->items = PRIMES_MALLOC((b->bucketed ? b->bucketed : 1) * sizeof(size_t));
+    b->items = PRIMES_MALLOC((b->bucketed ? b->bucketed : 1) * sizeof *b->items);
     size_t *fill = PRIMES_MALLOC((segments ? segments : 1) * sizeof(size_t));
     if (!b->items || !fill) {
         PRIMES_FREE(fill);
@@ -64,7 +64,7 @@ int bucketed_build(struct bucketed *b, const struct element_ops *ops, const void
         return PRIMES_ENOMEM;
     }
     memcpy(fill, b->start, segments * sizeof(size_t));
-    ops->bucket_place(a, n, l, fill, b->items);
+    ops->bucket_place(a, n, l, fill, b->items, values);
     PRIMES_FREE(fill);
     return PRIMES_OK;
 }

@@ -40,10 +40,11 @@ struct bucketed {
     size_t pieces;         /* pieces of the large part (0: none) */
     size_t bucketed;       /* elements in the buckets */
     size_t *start;         /* segment s holds items[start[s] .. start[s + 1]) */
-    size_t *items;         /* element indices grouped by segment */
+    uint64_t *items;       /* element indices (values, for a count) grouped by segment */
 };
 
-/* Groups the indices of the values of a[0..n) in [small->min, small->max]
+/* Groups the indices (when `values`, the values themselves: a count needs
+ * no more) of the values of a[0..n) in [small->min, small->max]
  * (below 2^32) and in [large->min, large->max] (2^32 and above) by segment;
  * either range may be NULL (that part is empty).  The large part's segments
  * hold 2^large_log2 bytes of 30 integers (the segmented sieve's context's
@@ -51,10 +52,11 @@ struct bucketed {
  * or PRIMES_ENOMEM with nothing left allocated. */
 int bucketed_build(struct bucketed *b, const struct element_ops *ops, const void *a, size_t n,
                    const struct small_range *small, const struct small_range *large, unsigned large_log2,
-                   size_t piece_segments);
+                   size_t piece_segments, int values);
 
 /* Sieves small segment `segment` (< layout.small_segments) into `window`
- * (WINDOW_BYTES bytes) and answers its elements; returns the number of
+ * (WINDOW_BYTES bytes) and answers its elements (into out, NULL when the
+ * buckets hold values); returns the number of
  * primes among them. */
 uint64_t bucketed_segment(const struct bucketed *b, const struct element_ops *ops, const void *a, uint8_t *out,
                           size_t segment, uint8_t *window);
