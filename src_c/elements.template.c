@@ -221,25 +221,6 @@ static inline int EL(marked)(uint64_t v, uint64_t seg_lo, const uint8_t *marks)
     return (v & 1u) ? marks[(v - seg_lo) >> 1] : (v == 2);
 }
 
-static uint64_t EL(bucket_answer)(const void *array, uint8_t *out, const uint64_t *items, size_t first,
-                                  size_t last, uint64_t seg_lo, const uint8_t *marks)
-{
-    const ELEMENT_TYPE *a = array;
-    uint64_t count = 0;
-    if (!out) { /* the items are the values */
-        for (size_t k = first; k < last; k++)
-            count += (uint64_t)EL(marked)(items[k], seg_lo, marks);
-        return count;
-    }
-    for (size_t k = first; k < last; k++) {
-        size_t i = (size_t)items[k];
-        int p = EL(marked)(EL(value)(a[i]), seg_lo, marks);
-        out[i] = (uint8_t)p;
-        count += (uint64_t)p;
-    }
-    return count;
-}
-
 /* Whether v (>= base, a multiple of 30) is prime, from the segmented
  * sieve's bits of [base, ...). */
 static inline int EL(wheel_marked)(uint64_t v, uint64_t base, const uint8_t *bits)
@@ -248,23 +229,42 @@ static inline int EL(wheel_marked)(uint64_t v, uint64_t base, const uint8_t *bit
     return (bits[byte] & segsieve_bit_of_residue[off - 30 * byte]) != 0;
 }
 
-static uint64_t EL(bucket_answer_wheel)(const void *array, uint8_t *out, const uint64_t *items, size_t first,
-                                        size_t last, uint64_t base, const uint8_t *bits)
+/* Both answers of a segment's items, written once: `wheel` (a constant in
+ * each caller, so each gets its own loops) says whether `sieve` is the
+ * segmented sieve's bits from `lo` (EL(wheel_marked)) or the window sieve's
+ * marks from the odd `lo` (EL(marked)). */
+static inline __attribute__((always_inline)) uint64_t EL(answer_items)(const void *array, uint8_t *out,
+                                                                      const uint64_t *items, size_t first,
+                                                                      size_t last, uint64_t lo,
+                                                                      const uint8_t *sieve, const int wheel)
 {
     const ELEMENT_TYPE *a = array;
     uint64_t count = 0;
     if (!out) { /* the items are the values */
         for (size_t k = first; k < last; k++)
-            count += (uint64_t)EL(wheel_marked)(items[k], base, bits);
+            count += (uint64_t)(wheel ? EL(wheel_marked)(items[k], lo, sieve) : EL(marked)(items[k], lo, sieve));
         return count;
     }
     for (size_t k = first; k < last; k++) {
         size_t i = (size_t)items[k];
-        int p = EL(wheel_marked)(EL(value)(a[i]), base, bits);
+        uint64_t v = EL(value)(a[i]);
+        int p = wheel ? EL(wheel_marked)(v, lo, sieve) : EL(marked)(v, lo, sieve);
         out[i] = (uint8_t)p;
         count += (uint64_t)p;
     }
     return count;
+}
+
+static uint64_t EL(bucket_answer)(const void *array, uint8_t *out, const uint64_t *items, size_t first,
+                                  size_t last, uint64_t seg_lo, const uint8_t *marks)
+{
+    return EL(answer_items)(array, out, items, first, last, seg_lo, marks, 0);
+}
+
+static uint64_t EL(bucket_answer_wheel)(const void *array, uint8_t *out, const uint64_t *items, size_t first,
+                                        size_t last, uint64_t base, const uint8_t *bits)
+{
+    return EL(answer_items)(array, out, items, first, last, base, bits, 1);
 }
 
 const struct element_ops EL(element_ops) = {
