@@ -194,6 +194,42 @@ def test_shuffled_window_layouts_above_2_32():
         assert arr.dtype == before.dtype
 
 
+def _mixed_inputs():
+    rng = np.random.default_rng(5)
+    return {
+        # a dense part below 2^32 and repeats of two values above, far apart: the
+        # large part's span is then too wide to sieve (tested), the small part bucketed
+        "repeats-far-apart": rng.permutation(np.concatenate([
+            np.arange(10**6, 12 * 10**5, dtype=np.uint64),
+            np.full(20_000, 2**40 + 15, dtype=np.uint64),
+            np.full(5_000, 2**64 - 59, dtype=np.uint64),
+        ])),
+        # negatives (never prime), small values and a dense window at 2^40: both parts
+        "negatives-and-2^40": rng.permutation(np.concatenate([np.arange(-50_000, 50_000),
+                                                             np.arange(2**40, 2**40 + 100_000)])),
+        # the top of uint64, 2^64 - 1 included
+        "top-of-uint64": rng.permutation(np.arange(100_000, dtype=np.uint64) + np.uint64(2**64 - 100_000)),
+    }
+
+
+MIXED = _mixed_inputs()
+
+
+@pytest.mark.parametrize("name", list(MIXED))
+def test_mixed_inputs_around_2_32(name):
+    values = MIXED[name]
+    unique, inverse = np.unique(values, return_inverse=True)
+    nonneg = unique[unique >= 0] if unique.dtype.kind == "i" else unique
+    verdicts = np.zeros(unique.shape, dtype=bool)
+    verdicts[unique.size - nonneg.size:] = _gmpy2_mask(nonneg)
+    expected = verdicts[inverse.ravel()]
+    for method in METHODS:
+        for mode in MODES:
+            mask = primes.is_prime(values, mode=mode, threads=2, method=method)
+            np.testing.assert_array_equal(mask, expected, err_msg=f"{name} {method} {mode}")
+            assert primes.count(values, mode=mode, threads=2, method=method) == int(expected.sum())
+
+
 # The large cases: the bucketed sieve at every height (forced where auto tests),
 # 10^7 at 2^40 as in the bench, whole windows against gmpy2.
 SLOW_HIGH_WINDOWS = {
