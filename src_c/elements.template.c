@@ -17,6 +17,7 @@
  */
 #include "config.h"
 #include "elements.h"
+#include "sieve_bucketed.h"
 #include "sieve_segmented.h"
 
 #define EL_JOIN2(name, suffix) name##_##suffix
@@ -178,61 +179,95 @@ static uint64_t EL(test_unbucketed)(const void *array, uint8_t *out, size_t lo, 
     return count;
 }
 
-/* The segment of v (bucket_layout), or SIZE_MAX when it is in no part.  The
- * divisors are constants (a power of two, 30), so a shift and a
- * multiplication. */
-static inline size_t EL(segment_of)(uint64_t v, const struct bucket_layout *layout)
+/* The segment of v (bucket_layout), or SIZE_MAX when it is in no part.
+ * When `counting`, *code receives the item that answers v
+ * (bucket_code_*, sieve_bucketed.h) and *keep whether it needs one: 0 when
+ * its residue alone proves it composite (an even v but 2 below 2^32, a v
+ * sharing a factor with 30 above, so 11 in 15 of a dense range's values
+ * above 2^32 never reach the buckets).  *keep is a value, not a branch:
+ * random input would mispredict it a third of the time.  The divisors are
+ * constants (a power of two, 30), so a shift and a multiplication. */
+static inline __attribute__((always_inline)) size_t EL(segment_of)(uint64_t v, const struct bucket_layout *layout,
+                                                                  const int counting, uint32_t *code,
+                                                                  size_t *keep)
 {
-    if (EL(in_small)(v, layout))
-        return v < layout->small_lo ? 0 : (size_t)((v - layout->small_lo) / WINDOW_SPAN);
-    if (EL(in_large)(v, layout))
-        return layout->small_segments + (size_t)(((v - layout->large_base) / 30) >> layout->large_log2);
+    if (EL(in_small)(v, layout)) {
+        size_t s = v < layout->small_lo ? 0 : (size_t)((v - layout->small_lo) / WINDOW_SPAN);
+        if (counting) {
+            *keep = (size_t)((v & 1u) | (v == 2));
+            *code = bucket_code_window(v, layout->small_lo + s * WINDOW_SPAN);
+        }
+        return s;
+    }
+    if (EL(in_large)(v, layout)) {
+        uint64_t byte = (v - layout->large_base) / 30;
+        uint8_t bit = segsieve_bit_of_residue[(v - layout->large_base) - 30 * byte];
+        if (counting) {
+            *keep = bit != 0;
+            *code = bucket_code_wheel(byte & ((UINT64_C(1) << layout->large_log2) - 1), bit);
+        }
+        return layout->small_segments + (size_t)(byte >> layout->large_log2);
+    }
     return SIZE_MAX;
 }
 
-static void EL(bucket_count)(const void *array, size_t n, const struct bucket_layout *layout, size_t *counts)
+static void EL(bucket_count)(const void *array, size_t n, const struct bucket_layout *layout, size_t *counts,
+                             int counting)
 {
     const ELEMENT_TYPE *a = array;
+    uint32_t code;
+    size_t keep = 1;
+    if (counting) {
+        for (size_t i = 0; i < n; i++) {
+            size_t s = EL(segment_of)(EL(value)(a[i]), layout, 1, &code, &keep);
+            if (s != SIZE_MAX)
+                counts[s + 1] += keep;
+        }
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
-        size_t s = EL(segment_of)(EL(value)(a[i]), layout);
+        size_t s = EL(segment_of)(EL(value)(a[i]), layout, 0, &code, &keep);
         if (s != SIZE_MAX)
             counts[s + 1]++;
     }
 }
 
 static void EL(bucket_place)(const void *array, size_t n, const struct bucket_layout *layout, size_t *fill,
-                             uint64_t *items, int values)
+                             void *items, size_t spare)
 {
     const ELEMENT_TYPE *a = array;
+    uint64_t *indices = items;
+    uint32_t code = 0;
+    size_t keep = 1;
+    (void)spare;
     for (size_t i = 0; i < n; i++) {
-        uint64_t v = EL(value)(a[i]);
-        size_t s = EL(segment_of)(v, layout);
+        size_t s = EL(segment_of)(EL(value)(a[i]), layout, 0, &code, &keep);
         if (s != SIZE_MAX)
-            items[fill[s]++] = values ? v : (uint64_t)i;
+            indices[fill[s]++] = (uint64_t)i;
     }
 }
 
-/* Whether v (in the segment from the odd seg_lo, or 0, 1, 2 below it) is
- * prime, from marks[j] = is seg_lo + 2j prime. */
-static inline int EL(marked)(uint64_t v, uint64_t seg_lo, const uint8_t *marks)
+static void EL(bucket_place_codes)(const void *array, size_t n, const struct bucket_layout *layout, size_t *fill,
+                                   void *items, size_t spare)
 {
-    if (v < seg_lo) /* 0, 1 or 2 below an odd sieve_lo */
-        return v == 2;
-    return (v & 1u) ? marks[(v - seg_lo) >> 1] : (v == 2);
+    const ELEMENT_TYPE *a = array;
+    uint32_t *codes = items, code = 0;
+    size_t keep = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = EL(segment_of)(EL(value)(a[i]), layout, 1, &code, &keep);
+        if (s != SIZE_MAX) {
+            /* a value left out is written to the spare slot past the
+             * buckets, so that no branch depends on it */
+            codes[keep ? fill[s] : spare] = code;
+            fill[s] += keep;
+        }
+    }
 }
 
-/* Whether v (>= base, a multiple of 30) is prime, from the segmented
- * sieve's bits of [base, ...). */
-static inline int EL(wheel_marked)(uint64_t v, uint64_t base, const uint8_t *bits)
-{
-    uint64_t off = v - base, byte = off / 30;
-    return (bits[byte] & segsieve_bit_of_residue[off - 30 * byte]) != 0;
-}
-
-/* Both answers of a segment's items, written once: `wheel` (a constant in
- * each caller, so each gets its own loops) says whether `sieve` is the
- * segmented sieve's bits from `lo` (EL(wheel_marked)) or the window sieve's
- * marks from the odd `lo` (EL(marked)). */
+/* Both answers of a segment's elements, written once: `wheel` (a constant
+ * in each caller, so each gets its own loop) says whether `sieve` is the
+ * segmented sieve's bits from `lo` or the window sieve's marks from the odd
+ * `lo`. */
 static inline __attribute__((always_inline)) uint64_t EL(answer_items)(const void *array, uint8_t *out,
                                                                       const uint64_t *items, size_t first,
                                                                       size_t last, uint64_t lo,
@@ -240,15 +275,10 @@ static inline __attribute__((always_inline)) uint64_t EL(answer_items)(const voi
 {
     const ELEMENT_TYPE *a = array;
     uint64_t count = 0;
-    if (!out) { /* the items are the values */
-        for (size_t k = first; k < last; k++)
-            count += (uint64_t)(wheel ? EL(wheel_marked)(items[k], lo, sieve) : EL(marked)(items[k], lo, sieve));
-        return count;
-    }
     for (size_t k = first; k < last; k++) {
         size_t i = (size_t)items[k];
         uint64_t v = EL(value)(a[i]);
-        int p = wheel ? EL(wheel_marked)(v, lo, sieve) : EL(marked)(v, lo, sieve);
+        int p = wheel ? bucket_wheel_marked(v, lo, sieve) : bucket_window_marked(v, lo, sieve);
         out[i] = (uint8_t)p;
         count += (uint64_t)p;
     }
@@ -276,6 +306,7 @@ const struct element_ops EL(element_ops) = {
     .test_unbucketed = EL(test_unbucketed),
     .bucket_count = EL(bucket_count),
     .bucket_place = EL(bucket_place),
+    .bucket_place_codes = EL(bucket_place_codes),
     .bucket_answer = EL(bucket_answer),
     .bucket_answer_wheel = EL(bucket_answer_wheel),
 };

@@ -36,6 +36,7 @@ struct call {
     const int *cancel;
     uint8_t *windows;        /* WINDOW_BYTES per thread; NULL in the PLAN_TEST path */
     struct bucketed buckets; /* the PLAN_BUCKETED path's, built between phases */
+    size_t left_out;         /* its elements in neither part: tested */
     /* The PLAN_BUCKETED path's large part: the segmented sieve's context for
      * [0, the largest value], made in the serial step, and one worker per
      * thread, made by each thread at its first piece. */
@@ -79,7 +80,7 @@ static void merge_range(atomic_ullong *min, atomic_ullong *max, atomic_size_t *c
 }
 
 /* The large part's context, and the pieces it is cut into: as a range of
- * the same span would be (plan_range), in whole segments of the context. */
+ * the same span would be (plan_range), in whole buckets. */
 static int prepare_large(struct call *c, size_t *piece_segments)
 {
     const struct small_range *r = &c->facts.scan_large;
@@ -93,19 +94,12 @@ static int prepare_large(struct call *c, size_t *piece_segments)
     if (!c->large_workers)
         return PRIMES_ENOMEM;
     struct range_plan rp = plan_range(r->min, 1, span, c->plan.threads, PRIMES_METHOD_SIEVE);
-    uint64_t seg_span = 30 * (uint64_t)segsieve_segment_bytes(c->large);
+    uint64_t seg_span = (uint64_t)30 << BUCKETED_LARGE_LOG2;
     uint64_t segments = rp.piece / seg_span + (rp.piece % seg_span != 0);
     *piece_segments = segments < 1 ? 1 : segments > SIZE_MAX ? SIZE_MAX : (size_t)segments;
     return PRIMES_OK;
 }
 
-static unsigned log2_of(size_t power_of_two)
-{
-    unsigned k = 0;
-    while (((size_t)1 << k) < power_of_two)
-        k++;
-    return k;
-}
 
 /* The serial step after the PLAN_SCAN pass: plan again with its result, and
  * build the buckets if the bucketed sieve wins. */
@@ -122,16 +116,16 @@ static int plan_after_scan(void *arg)
     c->plan = plan_make(&c->facts);
     if (c->plan.path != PLAN_BUCKETED)
         return PRIMES_OK;
+    c->left_out = c->n - (c->plan.bucket_small ? c->facts.scan.count : 0)
+                  - (c->plan.bucket_large ? c->facts.scan_large.count : 0);
     size_t piece_segments = 1;
-    unsigned large_log2 = 0;
     if (c->plan.bucket_large) {
         int status = prepare_large(c, &piece_segments);
         if (status != PRIMES_OK)
             return status; /* run_call frees what was made */
-        large_log2 = log2_of(segsieve_segment_bytes(c->large));
     }
     return bucketed_build(&c->buckets, c->ops, c->a, c->n, c->plan.bucket_small ? &c->facts.scan : NULL,
-                          c->plan.bucket_large ? &c->facts.scan_large : NULL, large_log2, piece_segments,
+                          c->plan.bucket_large ? &c->facts.scan_large : NULL, BUCKETED_LARGE_LOG2, piece_segments,
                           c->out == NULL);
 }
 
@@ -221,7 +215,7 @@ static void call_region(struct sched_worker *w, void *arg)
         sched_barrier(w, plan_after_scan, c); /* every thread then sees the new plan */
     }
     if (c->plan.path == PLAN_BUCKETED) {
-        if (c->buckets.bucketed < c->n) {
+        if (c->left_out) {
             while (sched_next_chunk(w, c->n, c->plan.chunk, &lo, &hi))
                 count += c->ops->test_unbucketed(c->a, c->out, lo, hi, c->kernels, &c->buckets.layout);
             sched_barrier(w, NULL, NULL);

@@ -36,7 +36,7 @@ static void layout_of(struct bucket_layout *l, const struct small_range *small, 
 
 int bucketed_build(struct bucketed *b, const struct element_ops *ops, const void *a, size_t n,
                    const struct small_range *small, const struct small_range *large, unsigned large_log2,
-                   size_t piece_segments, int values)
+                   size_t piece_segments, int counting)
 {
     memset(b, 0, sizeof *b);
     layout_of(&b->layout, small, large, large_log2);
@@ -51,12 +51,14 @@ int bucketed_build(struct bucketed *b, const struct element_ops *ops, const void
     b->start = PRIMES_CALLOC(segments + 1, sizeof(size_t));
     if (!b->start)
         return PRIMES_ENOMEM;
-    /* Count, then place: a counting sort of the element indices by segment. */
-    ops->bucket_count(a, n, l, b->start);
+    /* Count, then place: a counting sort of the elements by segment. */
+    b->counting = counting;
+    ops->bucket_count(a, n, l, b->start, counting);
     for (size_t s = 0; s < segments; s++)
         b->start[s + 1] += b->start[s];
     b->bucketed = b->start[segments];
-    b->items = PRIMES_MALLOC((b->bucketed ? b->bucketed : 1) * sizeof *b->items);
+    /* (one more item: bucket_place_codes' spare slot) */
+    b->items = PRIMES_MALLOC((b->bucketed + 1) * (counting ? sizeof(uint32_t) : sizeof(uint64_t)));
     size_t *fill = PRIMES_MALLOC((segments ? segments : 1) * sizeof(size_t));
     if (!b->items || !fill) {
         PRIMES_FREE(fill);
@@ -64,9 +66,27 @@ int bucketed_build(struct bucketed *b, const struct element_ops *ops, const void
         return PRIMES_ENOMEM;
     }
     memcpy(fill, b->start, segments * sizeof(size_t));
-    ops->bucket_place(a, n, l, fill, b->items, values);
+    (counting ? ops->bucket_place_codes : ops->bucket_place)(a, n, l, fill, b->items, b->bucketed);
     PRIMES_FREE(fill);
     return PRIMES_OK;
+}
+
+/* A count's answers from the codes of items[first .. last). */
+static uint64_t count_window_codes(const uint32_t *codes, size_t first, size_t last, uint64_t seg_lo,
+                                   const uint8_t *marks)
+{
+    uint64_t count = 0;
+    for (size_t k = first; k < last; k++)
+        count += (uint64_t)bucket_window_marked(seg_lo - 1 + codes[k], seg_lo, marks);
+    return count;
+}
+
+static uint64_t count_wheel_codes(const uint32_t *codes, size_t first, size_t last, const uint8_t *bits)
+{
+    uint64_t count = 0;
+    for (size_t k = first; k < last; k++)
+        count += (bits[codes[k] >> 8] & (uint8_t)codes[k]) != 0;
+    return count;
 }
 
 uint64_t bucketed_segment(const struct bucketed *b, const struct element_ops *ops, const void *a, uint8_t *out,
@@ -77,6 +97,8 @@ uint64_t bucketed_segment(const struct bucketed *b, const struct element_ops *op
         return 0;
     uint64_t seg_lo = b->layout.small_lo + segment * WINDOW_SPAN;
     sieve_odd_window(seg_lo, WINDOW_BYTES, window);
+    if (b->counting)
+        return count_window_codes(b->items, first, last, seg_lo, window);
     return ops->bucket_answer(a, out, b->items, first, last, seg_lo, window);
 }
 
@@ -90,8 +112,8 @@ int bucketed_piece(const struct bucketed *b, const struct element_ops *ops, cons
     const size_t *start = b->start + l->small_segments;
     if (start[seg0] == start[seg_end])
         return PRIMES_OK; /* no element in the piece: nothing to sieve */
-    /* The piece [first, last]: whole segments from large_base (a multiple
-     * of 30, so the worker's segments are the layout's), clipped to the
+    /* The piece [first, last]: whole buckets from large_base (a multiple of
+     * 30, so that the worker's segments hold whole buckets), clipped to the
      * part's values; offsets from large_base, so nothing overflows. */
     uint64_t seg_span = (uint64_t)30 << l->large_log2, max = l->large_min + (l->large_span - 1);
     uint64_t first = seg0 == 0 ? l->large_min : l->large_base + (uint64_t)seg0 * seg_span;
@@ -101,9 +123,18 @@ int bucketed_piece(const struct bucketed *b, const struct element_ops *ops, cons
     uint32_t len;
     int status = segsieve_begin(worker, first, last);
     while (status == PRIMES_OK && (status = segsieve_next(worker, &byte, &bits, &len)) == PRIMES_OK && len) {
-        size_t s = seg0 + (size_t)(byte >> l->large_log2);
-        if (start[s] < start[s + 1])
-            count += ops->bucket_answer_wheel(a, out, b->items, start[s], start[s + 1], base + 30 * byte, bits);
+        /* The sieve's segment holds whole buckets (both are powers of two
+         * of bytes from the piece's base, a bucket no larger). */
+        for (uint64_t at = 0; at < len; at += (uint64_t)1 << l->large_log2) {
+            size_t s = seg0 + (size_t)((byte + at) >> l->large_log2);
+            if (start[s] == start[s + 1])
+                continue;
+            if (b->counting)
+                count += count_wheel_codes(b->items, start[s], start[s + 1], bits + at);
+            else
+                count += ops->bucket_answer_wheel(a, out, b->items, start[s], start[s + 1], base + 30 * (byte + at),
+                                                  bits + at);
+        }
     }
     if (status == PRIMES_OK)
         *found += count;

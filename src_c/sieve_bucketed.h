@@ -10,12 +10,14 @@
  * the two sieves differ below and above 2^32:
  *   - the values below 2^32, in segments of WINDOW_SPAN integers, each sieved
  *     by the window sieve (sieve_window.h: its primes are the table's);
- *   - the values of 2^32 and above, in the segmented sieve's segments
- *     (sieve_segmented.h) of their span [min, max], consecutive segments
- *     grouped into pieces: a piece places its sieving primes (up to
- *     sqrt(max), made for the call by the shared, read-only context) once
- *     and then sieves its segments one after the other, so that this set-up
- *     is paid once per piece rather than once per segment.
+ *   - the values of 2^32 and above, in buckets of 2^BUCKETED_LARGE_LOG2
+ *     bytes (122880 integers) of the segmented sieve's bitmap (sieve_segmented.h)
+ *     of their span [min, max], consecutive buckets grouped into pieces: a
+ *     piece places its sieving primes (up to sqrt(max), made for the call by
+ *     the shared, read-only context) once and then sieves its segments one
+ *     after the other, answering the buckets of each from its bits in place,
+ *     so that this set-up is paid once per piece rather than once per
+ *     segment.
  * The planner prices each part on its own (plan.c); a part it leaves out,
  * like any value outside both, is tested (element_ops.test_unbucketed).
  *
@@ -39,31 +41,65 @@ struct bucketed {
     size_t piece_segments; /* large segments per piece */
     size_t pieces;         /* pieces of the large part (0: none) */
     size_t bucketed;       /* elements in the buckets */
+    int counting;          /* items are codes (uint32_t), not indices (uint64_t) */
     size_t *start;         /* segment s holds items[start[s] .. start[s + 1]) */
-    uint64_t *items;       /* element indices (values, for a count) grouped by segment */
+    void *items;           /* grouped by segment: element indices, or a count's codes */
 };
 
-/* Groups the indices (when `values`, the values themselves: a count needs
- * no more) of the values of a[0..n) in [small->min, small->max]
- * (below 2^32) and in [large->min, large->max] (2^32 and above) by segment;
- * either range may be NULL (that part is empty).  The large part's segments
- * hold 2^large_log2 bytes of 30 integers (the segmented sieve's context's
- * segment_bytes), piece_segments >= 1 of them per piece.  Returns PRIMES_OK,
- * or PRIMES_ENOMEM with nothing left allocated. */
+/* A count's items (element_ops.bucket_place_codes): 4 bytes that say where
+ * an element's answer lies in its segment, so that answering reads no
+ * element.  Below 2^32, v - seg_lo + 1 (v >= seg_lo - 1: an even minimum
+ * lies just below the odd seg_lo); from 2^32, the byte of v in its segment
+ * (< 2^22) and its bit in that byte. */
+static inline uint32_t bucket_code_window(uint64_t v, uint64_t seg_lo)
+{
+    return (uint32_t)(v - seg_lo + 1);
+}
+
+static inline uint32_t bucket_code_wheel(uint64_t byte, uint8_t bit)
+{
+    return (uint32_t)(byte << 8) | bit;
+}
+
+/* Whether v is prime, from the window sieve's marks[j] = is seg_lo + 2j
+ * prime (seg_lo odd; v in the segment, or 0, 1, 2 below it). */
+static inline int bucket_window_marked(uint64_t v, uint64_t seg_lo, const uint8_t *marks)
+{
+    if (v < seg_lo)
+        return v == 2;
+    return (v & 1u) ? marks[(v - seg_lo) >> 1] : (v == 2);
+}
+
+/* Whether v (>= base, a multiple of 30; v >= 7) is prime, from the segmented
+ * sieve's bits of [base, ...). */
+static inline int bucket_wheel_marked(uint64_t v, uint64_t base, const uint8_t *bits)
+{
+    uint64_t off = v - base, byte = off / 30;
+    return (bits[byte] & segsieve_bit_of_residue[off - 30 * byte]) != 0;
+}
+
+/* Groups the indices (a count: the codes) of the values of a[0..n) in
+ * [small->min, small->max] (below 2^32) and in [large->min, large->max]
+ * (2^32 and above) by segment; either range may be NULL (that part is
+ * empty).  The large part's segments (buckets) hold 2^large_log2 bytes of
+ * 30 integers (BUCKETED_LARGE_LOG2: no more than the segmented sieve's own
+ * segments, so that each of those holds whole buckets), piece_segments >= 1
+ * of them per piece.  `counting`: the call counts (no output).  Returns
+ * PRIMES_OK, or PRIMES_ENOMEM with nothing left allocated. */
 int bucketed_build(struct bucketed *b, const struct element_ops *ops, const void *a, size_t n,
                    const struct small_range *small, const struct small_range *large, unsigned large_log2,
-                   size_t piece_segments, int values);
+                   size_t piece_segments, int counting);
 
 /* Sieves small segment `segment` (< layout.small_segments) into `window`
- * (WINDOW_BYTES bytes) and answers its elements (into out, NULL when the
- * buckets hold values); returns the number of
+ * (WINDOW_BYTES bytes) and answers its elements (into out, NULL when
+ * counting); returns the number of
  * primes among them. */
 uint64_t bucketed_segment(const struct bucketed *b, const struct element_ops *ops, const void *a, uint8_t *out,
                           size_t segment, uint8_t *window);
 
 /* Sieves large piece `piece` (< pieces) segment by segment with `worker` (of
- * a context whose max_last is at least the large part's max) and answers
- * its elements; adds the number of primes among them to *found.  Returns
+ * a context whose max_last is at least the large part's max and whose
+ * segments are at least 2^large_log2 bytes) and answers its elements; adds the number of primes among them to *found.  Returns
  * PRIMES_OK, PRIMES_ENOMEM or PRIMES_ECANCELLED (the context's cancel flag). */
 int bucketed_piece(const struct bucketed *b, const struct element_ops *ops, const void *a, uint8_t *out,
                    size_t piece, struct segsieve_worker *worker, uint64_t *found);
