@@ -72,34 +72,20 @@ struct element_ops {
                                 const struct test_kernels *kernels, const struct bucket_layout *layout);
 
     /* The bucketed sieve's counting sort of the elements in the layout's
-     * parts by segment: bucket_count adds one to counts[segment(v) + 1] per
-     * value; bucket_place writes each index i at items[fill[segment(a[i])]++]
-     * (uint64_t items), for a mask.  A count needs less: with `counting`,
-     * bucket_count leaves out the values whose residue (mod 2 below 2^32,
-     * mod 30 above) proves them composite, and bucket_place_codes writes,
-     * for each of the others, the 32-bit code of its place in its segment
-     * (sieve_bucketed.h), so that answering a segment reads its codes in
-     * order and never the array; it writes the codes of the values left out
-     * to items[spare], a slot past the buckets. */
-    void (*bucket_count)(const void *a, size_t n, const struct bucket_layout *layout, size_t *counts,
-                         int counting);
-    void (*bucket_place)(const void *a, size_t n, const struct bucket_layout *layout, size_t *fill, void *items,
-                         size_t spare);
-    void (*bucket_place_codes)(const void *a, size_t n, const struct bucket_layout *layout, size_t *fill,
-                               void *items, size_t spare);
-
-    /* out[i] for the elements i = items[k], first <= k < last, all in the
-     * segment that starts at the odd number seg_lo (or below it: 0, 1, 2),
-     * from marks[j] = is seg_lo + 2j prime; returns how many are prime. */
-    uint64_t (*bucket_answer)(const void *a, uint8_t *out, const uint64_t *items, size_t first, size_t last,
-                              uint64_t seg_lo, const uint8_t *marks);
-
-    /* The same for elements all in [base, base + 30 len) for the segmented
-     * sieve's segment `bits` (bit k of bits[j] tells whether base + 30 j +
-     * segsieve_residue[k] is prime; base is a multiple of 30, every value is
-     * at least 7). */
-    uint64_t (*bucket_answer_wheel)(const void *a, uint8_t *out, const uint64_t *items, size_t first, size_t last,
-                                    uint64_t base, const uint8_t *bits);
+     * parts by segment, leaving out the values whose residue (mod 2 below
+     * 2^32, mod 30 above) proves them composite: bucket_count adds one to
+     * counts[segment(v) + 1] per value kept; bucket_place writes, for each,
+     * the 32-bit code of its place in its segment (sieve_bucketed.h) at
+     * codes[fill[segment(v)]++] and, for a mask (indices not NULL), its index
+     * at the same place of indices, and out[i] = 0 for every value in a
+     * part, in order (the kept ones get their answer later).  So answering a
+     * segment reads its codes in order and never the array, and a mask's
+     * only scattered accesses are the writes of the kept values' answers.
+     * The codes (and indices) of the values left out go to slot `spare`,
+     * past the buckets. */
+    void (*bucket_count)(const void *a, size_t n, const struct bucket_layout *layout, size_t *counts);
+    void (*bucket_place)(const void *a, size_t n, const struct bucket_layout *layout, size_t *fill,
+                         uint32_t *codes, uint64_t *indices, uint8_t *out, size_t spare);
 };
 
 extern const struct element_ops element_ops_int32;

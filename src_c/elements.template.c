@@ -179,122 +179,77 @@ static uint64_t EL(test_unbucketed)(const void *array, uint8_t *out, size_t lo, 
     return count;
 }
 
-/* The segment of v (bucket_layout), or SIZE_MAX when it is in no part.
- * When `counting`, *code receives the item that answers v
- * (bucket_code_*, sieve_bucketed.h) and *keep whether it needs one: 0 when
- * its residue alone proves it composite (an even v but 2 below 2^32, a v
- * sharing a factor with 30 above, so 11 in 15 of a dense range's values
- * above 2^32 never reach the buckets).  *keep is a value, not a branch:
- * random input would mispredict it a third of the time.  The divisors are
- * constants (a power of two, 30), so a shift and a multiplication. */
+/* The segment of v (bucket_layout), or SIZE_MAX when it is in no part;
+ * *code receives the item that answers v (bucket_code_*, sieve_bucketed.h)
+ * and *keep whether it needs one: 0 when its residue alone proves it
+ * composite (an even v but 2 below 2^32, a v sharing a factor with 30
+ * above, so 11 in 15 of a dense range's values above 2^32 never reach the
+ * buckets).  *keep is a value, not a branch: random input would mispredict
+ * it a third of the time.  The divisors are constants (a power of two, 30),
+ * so a shift and a multiplication. */
 static inline __attribute__((always_inline)) size_t EL(segment_of)(uint64_t v, const struct bucket_layout *layout,
-                                                                  const int counting, uint32_t *code,
-                                                                  size_t *keep)
+                                                                  uint32_t *code, size_t *keep)
 {
     if (EL(in_small)(v, layout)) {
         size_t s = v < layout->small_lo ? 0 : (size_t)((v - layout->small_lo) / WINDOW_SPAN);
-        if (counting) {
-            *keep = (size_t)((v & 1u) | (v == 2));
-            *code = bucket_code_window(v, layout->small_lo + s * WINDOW_SPAN);
-        }
+        *keep = (size_t)((v & 1u) | (v == 2));
+        *code = bucket_code_window(v, layout->small_lo + s * WINDOW_SPAN);
         return s;
     }
     if (EL(in_large)(v, layout)) {
         uint64_t byte = (v - layout->large_base) / 30;
         uint8_t bit = segsieve_bit_of_residue[(v - layout->large_base) - 30 * byte];
-        if (counting) {
-            *keep = bit != 0;
-            *code = bucket_code_wheel(byte & ((UINT64_C(1) << layout->large_log2) - 1), bit);
-        }
+        *keep = bit != 0;
+        *code = bucket_code_wheel(byte & ((UINT64_C(1) << layout->large_log2) - 1), bit);
         return layout->small_segments + (size_t)(byte >> layout->large_log2);
     }
     return SIZE_MAX;
 }
 
-static void EL(bucket_count)(const void *array, size_t n, const struct bucket_layout *layout, size_t *counts,
-                             int counting)
+static void EL(bucket_count)(const void *array, size_t n, const struct bucket_layout *layout, size_t *counts)
 {
     const ELEMENT_TYPE *a = array;
     uint32_t code;
-    size_t keep = 1;
-    if (counting) {
-        for (size_t i = 0; i < n; i++) {
-            size_t s = EL(segment_of)(EL(value)(a[i]), layout, 1, &code, &keep);
-            if (s != SIZE_MAX)
-                counts[s + 1] += keep;
-        }
-        return;
-    }
+    size_t keep;
     for (size_t i = 0; i < n; i++) {
-        size_t s = EL(segment_of)(EL(value)(a[i]), layout, 0, &code, &keep);
+        size_t s = EL(segment_of)(EL(value)(a[i]), layout, &code, &keep);
         if (s != SIZE_MAX)
-            counts[s + 1]++;
+            counts[s + 1] += keep;
+    }
+}
+
+/* One loop for a count (indices NULL) and a mask, specialised by inlining. */
+static inline __attribute__((always_inline)) void EL(place)(const void *array, size_t n,
+                                                           const struct bucket_layout *layout, size_t *fill,
+                                                           uint32_t *codes, uint64_t *indices, uint8_t *out,
+                                                           size_t spare)
+{
+    const ELEMENT_TYPE *a = array;
+    uint32_t code;
+    size_t keep;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = EL(segment_of)(EL(value)(a[i]), layout, &code, &keep);
+        if (s == SIZE_MAX)
+            continue;
+        /* a value left out is written to the spare slot past the buckets,
+         * so that no branch depends on it; a mask gets its 0 here, in order */
+        size_t at = keep ? fill[s] : spare;
+        codes[at] = code;
+        if (indices) {
+            indices[at] = (uint64_t)i;
+            out[i] = 0;
+        }
+        fill[s] += keep;
     }
 }
 
 static void EL(bucket_place)(const void *array, size_t n, const struct bucket_layout *layout, size_t *fill,
-                             void *items, size_t spare)
+                             uint32_t *codes, uint64_t *indices, uint8_t *out, size_t spare)
 {
-    const ELEMENT_TYPE *a = array;
-    uint64_t *indices = items;
-    uint32_t code = 0;
-    size_t keep = 1;
-    (void)spare;
-    for (size_t i = 0; i < n; i++) {
-        size_t s = EL(segment_of)(EL(value)(a[i]), layout, 0, &code, &keep);
-        if (s != SIZE_MAX)
-            indices[fill[s]++] = (uint64_t)i;
-    }
-}
-
-static void EL(bucket_place_codes)(const void *array, size_t n, const struct bucket_layout *layout, size_t *fill,
-                                   void *items, size_t spare)
-{
-    const ELEMENT_TYPE *a = array;
-    uint32_t *codes = items, code = 0;
-    size_t keep = 1;
-    for (size_t i = 0; i < n; i++) {
-        size_t s = EL(segment_of)(EL(value)(a[i]), layout, 1, &code, &keep);
-        if (s != SIZE_MAX) {
-            /* a value left out is written to the spare slot past the
-             * buckets, so that no branch depends on it */
-            codes[keep ? fill[s] : spare] = code;
-            fill[s] += keep;
-        }
-    }
-}
-
-/* Both answers of a segment's elements, written once: `wheel` (a constant
- * in each caller, so each gets its own loop) says whether `sieve` is the
- * segmented sieve's bits from `lo` or the window sieve's marks from the odd
- * `lo`. */
-static inline __attribute__((always_inline)) uint64_t EL(answer_items)(const void *array, uint8_t *out,
-                                                                      const uint64_t *items, size_t first,
-                                                                      size_t last, uint64_t lo,
-                                                                      const uint8_t *sieve, const int wheel)
-{
-    const ELEMENT_TYPE *a = array;
-    uint64_t count = 0;
-    for (size_t k = first; k < last; k++) {
-        size_t i = (size_t)items[k];
-        uint64_t v = EL(value)(a[i]);
-        int p = wheel ? bucket_wheel_marked(v, lo, sieve) : bucket_window_marked(v, lo, sieve);
-        out[i] = (uint8_t)p;
-        count += (uint64_t)p;
-    }
-    return count;
-}
-
-static uint64_t EL(bucket_answer)(const void *array, uint8_t *out, const uint64_t *items, size_t first,
-                                  size_t last, uint64_t seg_lo, const uint8_t *marks)
-{
-    return EL(answer_items)(array, out, items, first, last, seg_lo, marks, 0);
-}
-
-static uint64_t EL(bucket_answer_wheel)(const void *array, uint8_t *out, const uint64_t *items, size_t first,
-                                        size_t last, uint64_t base, const uint8_t *bits)
-{
-    return EL(answer_items)(array, out, items, first, last, base, bits, 1);
+    if (indices)
+        EL(place)(array, n, layout, fill, codes, indices, out, spare);
+    else
+        EL(place)(array, n, layout, fill, codes, NULL, NULL, spare);
 }
 
 const struct element_ops EL(element_ops) = {
@@ -306,9 +261,6 @@ const struct element_ops EL(element_ops) = {
     .test_unbucketed = EL(test_unbucketed),
     .bucket_count = EL(bucket_count),
     .bucket_place = EL(bucket_place),
-    .bucket_place_codes = EL(bucket_place_codes),
-    .bucket_answer = EL(bucket_answer),
-    .bucket_answer_wheel = EL(bucket_answer_wheel),
 };
 
 #undef EL

@@ -126,7 +126,7 @@ static int plan_after_scan(void *arg)
     }
     return bucketed_build(&c->buckets, c->ops, c->a, c->n, c->plan.bucket_small ? &c->facts.scan : NULL,
                           c->plan.bucket_large ? &c->facts.scan_large : NULL, BUCKETED_LARGE_LOG2, piece_segments,
-                          c->out == NULL);
+                          c->out);
 }
 
 /* The bucketed sieve's second phase: the large part's pieces first (each
@@ -139,13 +139,13 @@ static uint64_t bucketed_region(struct sched_worker *w, struct call *c, uint8_t 
     uint64_t count = 0;
     while (sched_next_chunk(w, units, 1, &lo, &hi)) {
         if (lo >= b->pieces) {
-            count += bucketed_segment(b, c->ops, c->a, c->out, lo - b->pieces, window);
+            count += bucketed_segment(b, c->out, lo - b->pieces, window);
             continue;
         }
         struct segsieve_worker **worker = &c->large_workers[sched_thread_id(w)];
         int status = *worker ? PRIMES_OK : segsieve_worker_create(c->large, worker);
         if (status == PRIMES_OK)
-            status = bucketed_piece(b, c->ops, c->a, c->out, lo, *worker, &count);
+            status = bucketed_piece(b, c->out, lo, *worker, &count);
         if (status != PRIMES_OK) {
             sched_fail(w, status);
             break;

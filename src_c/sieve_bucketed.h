@@ -41,16 +41,16 @@ struct bucketed {
     size_t piece_segments; /* large segments per piece */
     size_t pieces;         /* pieces of the large part (0: none) */
     size_t bucketed;       /* elements in the buckets */
-    int counting;          /* items are codes (uint32_t), not indices (uint64_t) */
-    size_t *start;         /* segment s holds items[start[s] .. start[s + 1]) */
-    void *items;           /* grouped by segment: element indices, or a count's codes */
+    size_t *start;         /* segment s holds items [start[s], start[s + 1]) */
+    uint32_t *codes;       /* grouped by segment: each element's code (below) */
+    uint64_t *indices;     /* and, for a mask, its index (NULL for a count) */
 };
 
-/* A count's items (element_ops.bucket_place_codes): 4 bytes that say where
- * an element's answer lies in its segment, so that answering reads no
- * element.  Below 2^32, v - seg_lo + 1 (v >= seg_lo - 1: an even minimum
- * lies just below the odd seg_lo); from 2^32, the byte of v in its segment
- * (< 2^22) and its bit in that byte. */
+/* The items' codes (element_ops.bucket_place): 4 bytes that say where an
+ * element's answer lies in its segment, so that answering reads no element.
+ * Below 2^32, v - seg_lo + 1 (v >= seg_lo - 1: an even minimum lies just
+ * below the odd seg_lo); from 2^32, the byte of v in its bucket (< 2^12) and
+ * its bit in that byte. */
 static inline uint32_t bucket_code_window(uint64_t v, uint64_t seg_lo)
 {
     return (uint32_t)(v - seg_lo + 1);
@@ -61,48 +61,31 @@ static inline uint32_t bucket_code_wheel(uint64_t byte, uint8_t bit)
     return (uint32_t)(byte << 8) | bit;
 }
 
-/* Whether v is prime, from the window sieve's marks[j] = is seg_lo + 2j
- * prime (seg_lo odd; v in the segment, or 0, 1, 2 below it). */
-static inline int bucket_window_marked(uint64_t v, uint64_t seg_lo, const uint8_t *marks)
-{
-    if (v < seg_lo)
-        return v == 2;
-    return (v & 1u) ? marks[(v - seg_lo) >> 1] : (v == 2);
-}
-
-/* Whether v (>= base, a multiple of 30; v >= 7) is prime, from the segmented
- * sieve's bits of [base, ...). */
-static inline int bucket_wheel_marked(uint64_t v, uint64_t base, const uint8_t *bits)
-{
-    uint64_t off = v - base, byte = off / 30;
-    return (bits[byte] & segsieve_bit_of_residue[off - 30 * byte]) != 0;
-}
-
-/* Groups the indices (a count: the codes) of the values of a[0..n) in
- * [small->min, small->max] (below 2^32) and in [large->min, large->max]
- * (2^32 and above) by segment; either range may be NULL (that part is
- * empty).  The large part's segments (buckets) hold 2^large_log2 bytes of
- * 30 integers (BUCKETED_LARGE_LOG2: no more than the segmented sieve's own
- * segments, so that each of those holds whole buckets), piece_segments >= 1
- * of them per piece.  `counting`: the call counts (no output).  Returns
- * PRIMES_OK, or PRIMES_ENOMEM with nothing left allocated. */
+/* Groups the values of a[0..n) in [small->min, small->max] (below 2^32)
+ * and in [large->min, large->max] (2^32 and above) by segment, as codes
+ * and, unless counting (out NULL), indices, writing out[i] = 0 for each
+ * value left out (its residue proves it composite); either range may be
+ * NULL (that part is empty).  The large part's segments (buckets) hold
+ * 2^large_log2 bytes of 30 integers (BUCKETED_LARGE_LOG2: no more than the
+ * segmented sieve's own segments, so that each of those holds whole
+ * buckets), piece_segments >= 1 of them per piece.  Returns PRIMES_OK, or
+ * PRIMES_ENOMEM with nothing left allocated. */
 int bucketed_build(struct bucketed *b, const struct element_ops *ops, const void *a, size_t n,
                    const struct small_range *small, const struct small_range *large, unsigned large_log2,
-                   size_t piece_segments, int counting);
+                   size_t piece_segments, uint8_t *out);
 
 /* Sieves small segment `segment` (< layout.small_segments) into `window`
  * (WINDOW_BYTES bytes) and answers its elements (into out, NULL when
- * counting); returns the number of
+ * counting: the same as bucketed_build's); returns the number of
  * primes among them. */
-uint64_t bucketed_segment(const struct bucketed *b, const struct element_ops *ops, const void *a, uint8_t *out,
-                          size_t segment, uint8_t *window);
+uint64_t bucketed_segment(const struct bucketed *b, uint8_t *out, size_t segment, uint8_t *window);
 
 /* Sieves large piece `piece` (< pieces) segment by segment with `worker` (of
  * a context whose max_last is at least the large part's max and whose
  * segments are at least 2^large_log2 bytes) and answers its elements; adds the number of primes among them to *found.  Returns
  * PRIMES_OK, PRIMES_ENOMEM or PRIMES_ECANCELLED (the context's cancel flag). */
-int bucketed_piece(const struct bucketed *b, const struct element_ops *ops, const void *a, uint8_t *out,
-                   size_t piece, struct segsieve_worker *worker, uint64_t *found);
+int bucketed_piece(const struct bucketed *b, uint8_t *out, size_t piece, struct segsieve_worker *worker,
+                   uint64_t *found);
 
 /* Frees what bucketed_build allocated (nothing, for a zeroed struct). */
 void bucketed_free(struct bucketed *b);
