@@ -2,9 +2,11 @@
 /*
  * sieve_bucketed.h -- the bucketed sieve (internal): for values that are
  * dense in their range but unordered (a shuffled range, at any height), the
- * element indices are grouped by segment (one counting sort), and each
- * segment is sieved once and answers its elements, instead of each element
- * being tested or each chunk sieving a window as wide as the whole range.
+ * elements are grouped by segment (one counting sort; each as a 4-byte code
+ * of its place in the segment, plus its index for a mask, so that answering
+ * never reads the array at random), and each segment is sieved once and
+ * answers its elements, instead of each element being tested or each chunk
+ * sieving a window as wide as the whole range.
  *
  * The grouping has two parts (struct bucket_layout, elements.h), because
  * the two sieves differ below and above 2^32:
@@ -14,7 +16,8 @@
  *     bytes (122880 integers) of the segmented sieve's bitmap (sieve_segmented.h)
  *     of their span [min, max], consecutive buckets grouped into pieces: a
  *     piece places its sieving primes (up to sqrt(max), made for the call by
- *     the shared, read-only context) once and then sieves its segments one
+ *     the shared, read-only context when sqrt(max) <= 2^24, else made again
+ *     per piece, as for ranges) once and then sieves its segments one
  *     after the other, answering the buckets of each from its bits in place,
  *     so that this set-up is paid once per piece rather than once per
  *     segment.
