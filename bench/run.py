@@ -459,7 +459,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     engine_targets, engine_problems = targets_engine.targets(args.repeats, args.build_dir)
     targets += engine_targets
     problems += engine_problems
-    log("\n== ranges and generation: targets S1-S5 (bench/targets_sieve.py)")
+    log("\n== ranges and generation: targets S1-S6 (bench/targets_sieve.py)")
     sieve_targets, sieve_problems = targets_sieve.targets(args.repeats)
     targets += sieve_targets
     problems += sieve_problems

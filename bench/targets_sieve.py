@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Targets S1-S5 (ranges and generation): ``python bench/run.py`` calls :func:`targets`; this file also runs alone.
+"""Targets S1-S6 (ranges and generation): ``python bench/run.py`` calls :func:`targets`; this file also runs alone.
 
     python bench/targets_sieve.py [--repeats 3] [--only S1,S4]
 
@@ -21,6 +21,10 @@ without a copy) or, when the library is missing, its CLI
   and a big-endian copy, each / pthreads mode on the native array: <= 1.5x.
 - S5 ``primes.primes(10**9)`` / primesieve generating the same primes into
   an array: <= 2x, and peak RSS growth (child process) <= 1.2x the output.
+- S6 ``count(rng.permutation(np.arange(2**40, 2**40 + 10**7)), threads=1)``
+  (the bucketed segmented sieve) per element, side by side with the sorted
+  array (``PLAN_RUNS``) and with ``method="test"`` on the shuffled one:
+  shuffled / test <= 0.5x.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from report import Target
 PI = {10**9: 50847534, 10**10: 455052511}
 WINDOW_2_40 = 360841  # primes in [2^40, 2^40 + 10^7), tests/data/window_counts.json
 S4_SEED = 4
+S6_SEED = 6
 INT64_PRIMES = 12  # primesieve.h's enum: the type of primesieve_generate_primes' output
 
 
@@ -230,6 +235,26 @@ def s5(repeats: int, peer: Primesieve) -> Tuple[List[Target], List[str]]:
     ], problems
 
 
+def s6(repeats: int) -> Tuple[List[Target], List[str]]:
+    ordered = np.arange(2**40, 2**40 + 10**7)
+    shuffled = np.random.default_rng(S6_SEED).permutation(ordered)
+    calls = {
+        "shuffled": lambda: primes.count(shuffled, threads=1),
+        "sorted": lambda: primes.count(ordered, threads=1),
+        "shuffled, method='test'": lambda: primes.count(shuffled, threads=1, method="test"),
+    }
+    problems = [f"S6 {label}: {call()} primes, expected {WINDOW_2_40}" for label, call in calls.items()
+                if call() != WINDOW_2_40]
+    times = dict(zip(calls, interleaved_medians(list(calls.values()), max(repeats, 5))))
+    per_element = {label: t / ordered.size for label, t in times.items()}
+    ratio = times["shuffled"] / times["shuffled, method='test'"]
+    detail = "; ".join(f"{label}: {per_element[label] * 1e9:.2f} ns/element ({format_seconds(t)})"
+                       for label, t in times.items())
+    return [Target("S6", "count(shuffled np.arange(2**40, 2**40 + 10**7)), threads=1: bucketed sieve / "
+                   "method='test'", format_ratio(ratio), "<= 0.5x", ratio <= 0.5,
+                   f"{detail}; shuffled / sorted: {format_ratio(times['shuffled'] / times['sorted'])}")], problems
+
+
 def targets(repeats: int, only: Optional[List[str]] = None) -> Tuple[List[Target], List[str]]:
     """Every S target measured in this run, and the problems found (for bench/run.py)."""
     peer = Primesieve()
@@ -241,6 +266,7 @@ def targets(repeats: int, only: Optional[List[str]] = None) -> Tuple[List[Target
         ("S3", lambda: s3(repeats, peer)),
         ("S4", lambda: s4(repeats)),
         ("S5", lambda: s5(repeats, peer)),
+        ("S6", lambda: s6(repeats)),
     ]
     for name, step in steps:
         if only and name not in only:
@@ -254,7 +280,7 @@ def targets(repeats: int, only: Optional[List[str]] = None) -> Tuple[List[Target
 def main(argv: Any = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--only", default="", help="comma-separated targets, e.g. S1,S4")
+    parser.add_argument("--only", default="", help="comma-separated targets, e.g. S1,S6")
     args = parser.parse_args(argv)
     found, problems = targets(args.repeats, [s for s in args.only.split(",") if s] or None)
     for target in found:

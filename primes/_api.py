@@ -94,8 +94,9 @@ def count(
         and per chunk from the size and the values' range: a segmented sieve
         where the values lie close together (``np.arange``, sorted data,
         dense ranges), the per-element deterministic test otherwise.
-        ``"sieve"`` and ``"test"`` force one; values of 2**32 and above are
-        always tested.  All methods give identical results.
+        ``"sieve"`` and ``"test"`` force one (the forced sieve still tests
+        values spread too thinly to sieve at any sensible cost, such as random
+        64-bit data).  All methods give identical results.
 
     Returns
     -------

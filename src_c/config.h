@@ -97,6 +97,12 @@
  * the input, an 8-byte index written) and the scattered read and write when
  * its segment answers it. */
 #define COST_BUCKETED_NS_PER_ELEMENT 6.0
+/* Above 2^32 the bucketed sieve groups the elements by 2^BUCKETED_LARGE_LOG2
+ * bytes of the segmented sieve (30 integers each: 122880 integers, about the
+ * span of a segment below 2^32), not by the sieve's own segments (millions
+ * of integers): with only a few buckets, the counting sort's increments
+ * would mostly hit the same counter and wait for each other. */
+#define BUCKETED_LARGE_LOG2 12
 
 
 /* ---- the AVX2 kernels (test_avx2.c) --------------------------------------- */

@@ -23,10 +23,28 @@
 
 #include "test_kernels.h"
 
-/* The minimum, maximum and number of some values below 2^32. */
+/* The minimum, maximum and number of some values (those below 2^32, or
+ * those of 2^32 and above). */
 struct small_range {
     uint64_t min, max; /* min > max when there are none */
     size_t count;
+};
+
+/* Which values the bucketed sieve (sieve_bucketed.h) groups, and in which
+ * segment.  Two parts, each given as [min, min + span) (span 0: the part is
+ * empty), so that one unsigned comparison tells whether v is in it:
+ *   - the small part, below 2^32, sieved by the window sieve: segments 0 ..
+ *     small_segments - 1, v in segment (v - small_lo) / WINDOW_SPAN (0 for v
+ *     below the odd small_lo: 0, 1, 2);
+ *   - the large part, from 2^32, sieved by the segmented sieve in segments
+ *     of 2^large_log2 bytes of 30 integers from large_base (a multiple of
+ *     30): v in segment small_segments + ((v - large_base) / 30 >> large_log2).
+ * Values in neither part are tested. */
+struct bucket_layout {
+    uint64_t small_min, small_span, small_lo;
+    size_t small_segments;
+    uint64_t large_min, large_span, large_base;
+    unsigned large_log2;
 };
 
 struct element_ops {
@@ -45,26 +63,29 @@ struct element_ops {
     uint64_t (*window)(const void *a, uint8_t *out, size_t lo, size_t hi, uint64_t base,
                        const uint8_t *marks);
 
-    /* Adds the values of a[lo..hi) below 2^32 to *range. */
-    void (*small_range)(const void *a, size_t lo, size_t hi, struct small_range *range);
+    /* Adds the values of a[lo..hi) below 2^32 to *small, the others to *large. */
+    void (*ranges)(const void *a, size_t lo, size_t hi, struct small_range *small, struct small_range *large);
 
-    /* The per-element test of the values >= 2^32 among a[lo..hi) (the others
-     * are left alone). */
-    uint64_t (*test_large)(const void *a, uint8_t *out, size_t lo, size_t hi,
-                           const struct test_kernels *kernels);
+    /* The per-element test of the values of a[lo..hi) in neither part of
+     * the layout (the others are left alone). */
+    uint64_t (*test_unbucketed)(const void *a, uint8_t *out, size_t lo, size_t hi,
+                                const struct test_kernels *kernels, const struct bucket_layout *layout);
 
-    /* The bucketed sieve's counting sort of the indices of the values below
-     * 2^32 by segment, segment(v) = v < sieve_lo ? 0 : (v - sieve_lo) /
-     * WINDOW_SPAN: bucket_count adds one to counts[segment(v) + 1] per value;
-     * bucket_place writes each index i at items[fill[segment(a[i])]++]. */
-    void (*bucket_count)(const void *a, size_t n, uint64_t sieve_lo, size_t *counts);
-    void (*bucket_place)(const void *a, size_t n, uint64_t sieve_lo, size_t *fill, size_t *items);
-
-    /* Answers the elements a[items[k]], first <= k < last, all in the segment
-     * that starts at the odd number seg_lo (or below it: 0, 1, 2), from
-     * marks[j] = is seg_lo + 2j prime. */
-    uint64_t (*bucket_answer)(const void *a, uint8_t *out, const size_t *items, size_t first, size_t last,
-                              uint64_t seg_lo, const uint8_t *marks);
+    /* The bucketed sieve's counting sort of the elements in the layout's
+     * parts by segment, leaving out the values whose residue (mod 2 below
+     * 2^32, mod 30 above) proves them composite: bucket_count adds one to
+     * counts[segment(v) + 1] per value kept; bucket_place writes, for each,
+     * the 32-bit code of its place in its segment (sieve_bucketed.h) at
+     * codes[fill[segment(v)]++] and, for a mask (indices not NULL), its index
+     * at the same place of indices, and out[i] = 0 for every value in a
+     * part, in order (the kept ones get their answer later).  So answering a
+     * segment reads its codes in order and never the array, and a mask's
+     * only scattered accesses are the writes of the kept values' answers.
+     * The codes (and indices) of the values left out go to slot `spare`,
+     * past the buckets. */
+    void (*bucket_count)(const void *a, size_t n, const struct bucket_layout *layout, size_t *counts);
+    void (*bucket_place)(const void *a, size_t n, const struct bucket_layout *layout, size_t *fill,
+                         uint32_t *codes, uint64_t *indices, uint8_t *out, size_t spare);
 };
 
 extern const struct element_ops element_ops_int32;

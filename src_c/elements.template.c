@@ -17,6 +17,8 @@
  */
 #include "config.h"
 #include "elements.h"
+#include "sieve_bucketed.h"
+#include "sieve_segmented.h"
 
 #define EL_JOIN2(name, suffix) name##_##suffix
 #define EL_JOIN(name, suffix) EL_JOIN2(name, suffix)
@@ -109,44 +111,64 @@ static uint64_t EL(window)(const void *array, uint8_t *out, size_t lo, size_t hi
     return count;
 }
 
-static void EL(small_range)(const void *array, size_t lo, size_t hi, struct small_range *range)
+static void EL(ranges)(const void *array, size_t lo, size_t hi, struct small_range *small,
+                       struct small_range *large)
 {
     const ELEMENT_TYPE *a = array;
-    uint64_t mn = range->min, mx = range->max;
-    size_t small = 0;
+    uint64_t mn = small->min, mx = small->max, big_mn = large->min, big_mx = large->max;
+    size_t below = 0;
     for (size_t i = lo; i < hi; i++) {
         uint64_t v = EL(value)(a[i]);
         if (v < TWO_POW_32) {
             mn = v < mn ? v : mn;
             mx = v > mx ? v : mx;
-            small++;
+            below++;
+        } else {
+            big_mn = v < big_mn ? v : big_mn;
+            big_mx = v > big_mx ? v : big_mx;
         }
     }
-    range->min = mn;
-    range->max = mx;
-    range->count += small;
+    small->min = mn;
+    small->max = mx;
+    small->count += below;
+    large->min = big_mn;
+    large->max = big_mx;
+    large->count += (hi - lo) - below;
 }
 
-static uint64_t EL(test_large)(const void *array, uint8_t *out, size_t lo, size_t hi,
-                               const struct test_kernels *kernels)
+/* Whether v lies in one of the layout's parts (an empty part has span 0). */
+static inline int EL(in_small)(uint64_t v, const struct bucket_layout *layout)
+{
+    return v - layout->small_min < layout->small_span;
+}
+
+static inline int EL(in_large)(uint64_t v, const struct bucket_layout *layout)
+{
+    return v - layout->large_min < layout->large_span;
+}
+
+static uint64_t EL(test_unbucketed)(const void *array, uint8_t *out, size_t lo, size_t hi,
+                                    const struct test_kernels *kernels, const struct bucket_layout *layout)
 {
     const ELEMENT_TYPE *a = array;
     uint64_t values[KERNEL_CALL_ELEMENTS];
     size_t at[KERNEL_CALL_ELEMENTS];
     uint8_t result[KERNEL_CALL_ELEMENTS];
     uint64_t count = 0;
-    /* Gather up to KERNEL_CALL_ELEMENTS large values, test them together. */
+    /* Gather up to KERNEL_CALL_ELEMENTS values left out of the buckets, test
+     * them together (classify_u64 hands values below 2^32 to the 32-bit
+     * test itself). */
     for (size_t i = lo; i < hi;) {
         size_t m = 0;
         for (; i < hi && m < KERNEL_CALL_ELEMENTS; i++) {
             uint64_t v = EL(value)(a[i]);
-            if (v >= TWO_POW_32) {
+            if (!EL(in_small)(v, layout) && !EL(in_large)(v, layout)) {
                 values[m] = v;
                 at[m++] = i;
             }
         }
         if (m == 0)
-            continue; /* always, for a 32-bit type */
+            continue;
         kernels->classify_u64(values, m, result);
         for (size_t k = 0; k < m; k++) {
             if (out)
@@ -157,50 +179,77 @@ static uint64_t EL(test_large)(const void *array, uint8_t *out, size_t lo, size_
     return count;
 }
 
-/* The segment of v: a constant power-of-two divisor, so a shift. */
-static inline size_t EL(segment_of)(uint64_t v, uint64_t sieve_lo)
+/* The segment of v (bucket_layout), or SIZE_MAX when it is in no part;
+ * *code receives the item that answers v (bucket_code_*, sieve_bucketed.h)
+ * and *keep whether it needs one: 0 when its residue alone proves it
+ * composite (an even v but 2 below 2^32, a v sharing a factor with 30
+ * above, so 11 in 15 of a dense range's values above 2^32 never reach the
+ * buckets).  *keep is a value, not a branch: random input would mispredict
+ * it a third of the time.  The divisors are constants (a power of two, 30),
+ * so a shift and a multiplication. */
+static inline __attribute__((always_inline)) size_t EL(segment_of)(uint64_t v, const struct bucket_layout *layout,
+                                                                  uint32_t *code, size_t *keep)
 {
-    return v < sieve_lo ? 0 : (size_t)((v - sieve_lo) / WINDOW_SPAN);
+    if (EL(in_small)(v, layout)) {
+        size_t s = v < layout->small_lo ? 0 : (size_t)((v - layout->small_lo) / WINDOW_SPAN);
+        *keep = (size_t)((v & 1u) | (v == 2));
+        *code = bucket_code_window(v, layout->small_lo + s * WINDOW_SPAN);
+        return s;
+    }
+    if (EL(in_large)(v, layout)) {
+        uint64_t byte = (v - layout->large_base) / 30;
+        uint8_t bit = segsieve_bit_of_residue[(v - layout->large_base) - 30 * byte];
+        *keep = bit != 0;
+        *code = bucket_code_wheel(byte & ((UINT64_C(1) << layout->large_log2) - 1), bit);
+        return layout->small_segments + (size_t)(byte >> layout->large_log2);
+    }
+    return SIZE_MAX;
 }
 
-static void EL(bucket_count)(const void *array, size_t n, uint64_t sieve_lo, size_t *counts)
+static void EL(bucket_count)(const void *array, size_t n, const struct bucket_layout *layout, size_t *counts)
 {
     const ELEMENT_TYPE *a = array;
+    uint32_t code;
+    size_t keep;
     for (size_t i = 0; i < n; i++) {
-        uint64_t v = EL(value)(a[i]);
-        if (v < TWO_POW_32)
-            counts[EL(segment_of)(v, sieve_lo) + 1]++;
+        size_t s = EL(segment_of)(EL(value)(a[i]), layout, &code, &keep);
+        if (s != SIZE_MAX)
+            counts[s + 1] += keep;
     }
 }
 
-static void EL(bucket_place)(const void *array, size_t n, uint64_t sieve_lo, size_t *fill, size_t *items)
+/* One loop for a count (indices NULL) and a mask, specialised by inlining. */
+static inline __attribute__((always_inline)) void EL(place)(const void *array, size_t n,
+                                                           const struct bucket_layout *layout, size_t *fill,
+                                                           uint32_t *codes, uint64_t *indices, uint8_t *out,
+                                                           size_t spare)
 {
     const ELEMENT_TYPE *a = array;
+    uint32_t code;
+    size_t keep;
     for (size_t i = 0; i < n; i++) {
-        uint64_t v = EL(value)(a[i]);
-        if (v < TWO_POW_32)
-            items[fill[EL(segment_of)(v, sieve_lo)]++] = i;
+        size_t s = EL(segment_of)(EL(value)(a[i]), layout, &code, &keep);
+        if (s == SIZE_MAX)
+            continue;
+        /* a value left out is written to the spare slot past the buckets,
+         * so that no branch depends on it; a mask gets its 0 here, in order */
+        size_t at = keep ? fill[s] : spare;
+        codes[at] = code;
+        if (indices) {
+            indices[at] = (uint64_t)i;
+            out[i] = 0;
+        }
+        fill[s] += keep;
     }
 }
 
-static uint64_t EL(bucket_answer)(const void *array, uint8_t *out, const size_t *items, size_t first,
-                                  size_t last, uint64_t seg_lo, const uint8_t *marks)
+static void EL(bucket_place)(const void *array, size_t n, const struct bucket_layout *layout, size_t *fill,
+                             uint32_t *codes, uint64_t *indices, uint8_t *out, size_t spare)
 {
-    const ELEMENT_TYPE *a = array;
-    uint64_t count = 0;
-    for (size_t k = first; k < last; k++) {
-        size_t i = items[k];
-        uint64_t v = EL(value)(a[i]);
-        int p;
-        if (v < seg_lo) /* 0, 1 or 2 below an odd sieve_lo */
-            p = v == 2;
-        else
-            p = (v & 1u) ? marks[(v - seg_lo) >> 1] : (v == 2);
-        if (out)
-            out[i] = (uint8_t)p;
-        count += (uint64_t)p;
-    }
-    return count;
+    if (indices)
+        EL(place)(array, n, layout, fill, codes, indices, out, spare);
+    else
+        EL(place)(array, n, layout, fill, codes, NULL, NULL, spare);
 }
 
 const struct element_ops EL(element_ops) = {
@@ -208,11 +257,10 @@ const struct element_ops EL(element_ops) = {
     .scan = EL(scan),
     .test = EL(test),
     .window = EL(window),
-    .small_range = EL(small_range),
-    .test_large = EL(test_large),
+    .ranges = EL(ranges),
+    .test_unbucketed = EL(test_unbucketed),
     .bucket_count = EL(bucket_count),
     .bucket_place = EL(bucket_place),
-    .bucket_answer = EL(bucket_answer),
 };
 
 #undef EL

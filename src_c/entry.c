@@ -33,14 +33,22 @@ struct call {
     int method;
     struct plan_facts facts;
     struct plan plan;
+    const int *cancel;
     uint8_t *windows;        /* WINDOW_BYTES per thread; NULL in the PLAN_TEST path */
     struct bucketed buckets; /* the PLAN_BUCKETED path's, built between phases */
+    size_t left_out;         /* its elements in neither part: tested */
+    /* The PLAN_BUCKETED path's large part: the segmented sieve's context for
+     * [0, the largest value], made in the serial step, and one worker per
+     * thread, made by each thread at its first piece. */
+    struct segsieve_context *large;
+    struct segsieve_worker **large_workers;
     /* The PLAN_RUNS path: the segmented sieve's context and one worker per thread. */
     struct segsieve_context *runs;
     struct segsieve_worker **run_workers;
-    /* The PLAN_SCAN pass: the values below 2^32, merged from the threads. */
-    atomic_ullong scan_min, scan_max;
-    atomic_size_t scan_count;
+    /* The PLAN_SCAN pass: the values below 2^32 and the others, merged from
+     * the threads. */
+    atomic_ullong scan_min, scan_max, large_min, large_max;
+    atomic_size_t scan_count, large_count;
 };
 
 /* One chunk of the PLAN_PER_CHUNK and PLAN_TEST paths. */
@@ -60,16 +68,38 @@ static uint64_t answer_chunk(const struct call *c, size_t lo, size_t hi, uint8_t
     return c->ops->test(c->a, c->out, lo, hi, c->kernels);
 }
 
-static void merge_scan(struct call *c, const struct small_range *r)
+static void merge_range(atomic_ullong *min, atomic_ullong *max, atomic_size_t *count, const struct small_range *r)
 {
-    atomic_fetch_add(&c->scan_count, r->count);
-    unsigned long long seen = atomic_load(&c->scan_min);
-    while (r->min < seen && !atomic_compare_exchange_weak(&c->scan_min, &seen, r->min)) {
+    atomic_fetch_add(count, r->count);
+    unsigned long long seen = atomic_load(min);
+    while (r->min < seen && !atomic_compare_exchange_weak(min, &seen, r->min)) {
     }
-    seen = atomic_load(&c->scan_max);
-    while (r->max > seen && !atomic_compare_exchange_weak(&c->scan_max, &seen, r->max)) {
+    seen = atomic_load(max);
+    while (r->max > seen && !atomic_compare_exchange_weak(max, &seen, r->max)) {
     }
 }
+
+/* The large part's context, and the pieces it is cut into: as a range of
+ * the same span would be (plan_range), in whole buckets. */
+static int prepare_large(struct call *c, size_t *piece_segments)
+{
+    const struct small_range *r = &c->facts.scan_large;
+    uint64_t span = r->max - r->min + 1;
+    struct segsieve_options options = {0};
+    options.width_hint = span;
+    int status = segsieve_context_create(r->max, &options, c->cancel, &c->large);
+    if (status != PRIMES_OK)
+        return status;
+    c->large_workers = PRIMES_CALLOC((size_t)c->plan.threads, sizeof *c->large_workers);
+    if (!c->large_workers)
+        return PRIMES_ENOMEM;
+    struct range_plan rp = plan_range(r->min, 1, span, c->plan.threads, PRIMES_METHOD_SIEVE);
+    uint64_t seg_span = (uint64_t)30 << BUCKETED_LARGE_LOG2;
+    uint64_t segments = rp.piece / seg_span + (rp.piece % seg_span != 0);
+    *piece_segments = segments < 1 ? 1 : segments > SIZE_MAX ? SIZE_MAX : (size_t)segments;
+    return PRIMES_OK;
+}
+
 
 /* The serial step after the PLAN_SCAN pass: plan again with its result, and
  * build the buckets if the bucketed sieve wins. */
@@ -80,10 +110,48 @@ static int plan_after_scan(void *arg)
     c->facts.scan.min = atomic_load(&c->scan_min);
     c->facts.scan.max = atomic_load(&c->scan_max);
     c->facts.scan.count = atomic_load(&c->scan_count);
+    c->facts.scan_large.min = atomic_load(&c->large_min);
+    c->facts.scan_large.max = atomic_load(&c->large_max);
+    c->facts.scan_large.count = atomic_load(&c->large_count);
     c->plan = plan_make(&c->facts);
     if (c->plan.path != PLAN_BUCKETED)
         return PRIMES_OK;
-    return bucketed_build(&c->buckets, c->ops, c->a, c->n, c->facts.scan.min, c->facts.scan.max);
+    c->left_out = c->n - (c->plan.bucket_small ? c->facts.scan.count : 0)
+                  - (c->plan.bucket_large ? c->facts.scan_large.count : 0);
+    size_t piece_segments = 1;
+    if (c->plan.bucket_large) {
+        int status = prepare_large(c, &piece_segments);
+        if (status != PRIMES_OK)
+            return status; /* run_call frees what was made */
+    }
+    return bucketed_build(&c->buckets, c->ops, c->a, c->n, c->plan.bucket_small ? &c->facts.scan : NULL,
+                          c->plan.bucket_large ? &c->facts.scan_large : NULL, BUCKETED_LARGE_LOG2, piece_segments,
+                          c->out);
+}
+
+/* The bucketed sieve's second phase: the large part's pieces first (each
+ * is many segments: handed out first, they finish together), then the
+ * small segments. */
+static uint64_t bucketed_region(struct sched_worker *w, struct call *c, uint8_t *window)
+{
+    const struct bucketed *b = &c->buckets;
+    size_t units = b->pieces + b->layout.small_segments, lo, hi;
+    uint64_t count = 0;
+    while (sched_next_chunk(w, units, 1, &lo, &hi)) {
+        if (lo >= b->pieces) {
+            count += bucketed_segment(b, c->out, lo - b->pieces, window);
+            continue;
+        }
+        struct segsieve_worker **worker = &c->large_workers[sched_thread_id(w)];
+        int status = *worker ? PRIMES_OK : segsieve_worker_create(c->large, worker);
+        if (status == PRIMES_OK)
+            status = bucketed_piece(b, c->out, lo, *worker, &count);
+        if (status != PRIMES_OK) {
+            sched_fail(w, status);
+            break;
+        }
+    }
+    return count;
 }
 
 /* One part of the PLAN_RUNS path: a run [min, max] is counted or masked by
@@ -139,20 +207,20 @@ static void call_region(struct sched_worker *w, void *arg)
     uint64_t count = 0;
     size_t lo, hi;
     if (c->plan.path == PLAN_SCAN) {
-        struct small_range r = {.min = UINT64_MAX, .max = 0, .count = 0};
+        struct small_range r = {.min = UINT64_MAX, .max = 0, .count = 0}, large = r;
         while (sched_next_chunk(w, c->n, c->plan.chunk, &lo, &hi))
-            c->ops->small_range(c->a, lo, hi, &r);
-        merge_scan(c, &r);
+            c->ops->ranges(c->a, lo, hi, &r, &large);
+        merge_range(&c->scan_min, &c->scan_max, &c->scan_count, &r);
+        merge_range(&c->large_min, &c->large_max, &c->large_count, &large);
         sched_barrier(w, plan_after_scan, c); /* every thread then sees the new plan */
     }
     if (c->plan.path == PLAN_BUCKETED) {
-        if (c->buckets.small < c->n) {
+        if (c->left_out) {
             while (sched_next_chunk(w, c->n, c->plan.chunk, &lo, &hi))
-                count += c->ops->test_large(c->a, c->out, lo, hi, c->kernels);
+                count += c->ops->test_unbucketed(c->a, c->out, lo, hi, c->kernels, &c->buckets.layout);
             sched_barrier(w, NULL, NULL);
         }
-        while (sched_next_chunk(w, c->buckets.segments, 1, &lo, &hi))
-            count += bucketed_segment(&c->buckets, c->ops, c->a, c->out, lo, window);
+        count += bucketed_region(w, c, window);
     } else {
         while (sched_next_chunk(w, c->n, c->plan.chunk, &lo, &hi))
             count += answer_chunk(c, lo, hi, window);
@@ -199,6 +267,7 @@ static int run_call(const struct element_ops *ops, const void *a, size_t n, int 
         .n = n,
         .out = out,
         .method = method,
+        .cancel = cancel,
         .facts = {.n = n, .threads = threads, .method = method},
     };
     c.plan = plan_make(&c.facts);
@@ -226,10 +295,18 @@ static int run_call(const struct element_ops *ops, const void *a, size_t n, int 
     atomic_init(&c.scan_min, UINT64_MAX);
     atomic_init(&c.scan_max, 0);
     atomic_init(&c.scan_count, 0);
+    atomic_init(&c.large_min, UINT64_MAX);
+    atomic_init(&c.large_max, 0);
+    atomic_init(&c.large_count, 0);
 
     uint64_t total = 0;
     int status = sched_run(c.plan.threads, cancel, call_region, &c, &total);
     bucketed_free(&c.buckets);
+    if (c.large_workers)
+        for (int t = 0; t < c.plan.threads; t++)
+            segsieve_worker_destroy(c.large_workers[t]);
+    PRIMES_FREE(c.large_workers);
+    segsieve_context_destroy(c.large);
     PRIMES_FREE(c.windows);
     if (status == PRIMES_OK && count)
         *count = total;

@@ -51,6 +51,39 @@ static int want_bucketed(int method, const struct small_range *scan)
     return sieve < test;
 }
 
+static double segsieve_ns_per_integer(uint64_t x);
+
+double plan_bucketed_large_sieve_ns(uint64_t min, uint64_t max, size_t count)
+{
+    /* Making and placing the sieving primes up to sqrt(max) (once: a piece
+     * spans at least what repays them, plan_range), sieving the span at its
+     * height, and the counting sort and scattered answer of each element. */
+    return COST_SEGSIEVE_NS_PER_SIEVING_PRIME * plan_sieving_primes(max)
+           + segsieve_ns_per_integer(max) * ((double)(max - min) + 1.0)
+           + COST_BUCKETED_NS_PER_ELEMENT * (double)count;
+}
+
+double plan_bucketed_large_test_ns(size_t count)
+{
+    return COST_TEST_NS_PER_ELEMENT_64 * (double)count;
+}
+
+/* The same choice for the values of 2^32 and above, sieved by the segmented
+ * sieve: dense unordered data at any height, as long as the span's sieve
+ * and its sieving primes cost less than testing the elements (so 10^7
+ * shuffled values over 10^7 at 2^40 are sieved, 10^6 over 10^6 near 2^64,
+ * whose sieving primes alone cost about 2 s, are tested). */
+static int want_bucketed_large(int method, const struct small_range *large)
+{
+    if (large->count == 0 || large->max < large->min || large->min < TWO_POW_32)
+        return 0;
+    double sieve = plan_bucketed_large_sieve_ns(large->min, large->max, large->count);
+    double test = plan_bucketed_large_test_ns(large->count);
+    if (method == PRIMES_METHOD_SIEVE)
+        return sieve <= SIEVE_FORCED_MAX_COST_RATIO * test;
+    return sieve < test;
+}
+
 static int threads_for(size_t n, int threads)
 {
     size_t useful = n / (size_t)PRIMES_MIN_ELEMENTS_PER_THREAD;
@@ -63,6 +96,7 @@ static int threads_for(size_t n, int threads)
 struct plan plan_make(const struct plan_facts *f)
 {
     struct plan p;
+    p.bucket_small = p.bucket_large = 0;
     /* Small inputs: the test on this thread, no planning, no allocation. */
     if (f->n < PLANNER_MIN_ELEMENTS || (f->method == PRIMES_METHOD_TEST && f->threads == 1)) {
         p.path = PLAN_TEST_ON_CALLER;
@@ -95,14 +129,19 @@ struct plan plan_make(const struct plan_facts *f)
         /* The first chunk's values are close together: the input is locally
          * dense (a range, sorted data) and each chunk decides for itself. */
         p.path = PLAN_PER_CHUNK;
-    } else if (f->first_min >= TWO_POW_32 && f->method != PRIMES_METHOD_SIEVE) {
-        /* A first chunk with no value below 2^32 (random 64-bit data) makes
-         * the sieve hopeless in auto mode: skip the extra pass. */
+    } else if (f->first_min >= TWO_POW_32 && f->method != PRIMES_METHOD_SIEVE
+               && !want_bucketed_large(f->method, &(struct small_range){f->first_min, f->first_max, f->n})) {
+        /* A first chunk with no value below 2^32 whose span, taken as the
+         * whole input's (the true span is no narrower), already makes the
+         * bucketed sieve dearer than the test (random 64-bit data): skip the
+         * extra pass. */
         p.path = PLAN_PER_CHUNK;
     } else if (!f->have_scan) {
         p.path = PLAN_SCAN;
     } else {
-        p.path = want_bucketed(f->method, &f->scan) ? PLAN_BUCKETED : PLAN_PER_CHUNK;
+        p.bucket_small = want_bucketed(f->method, &f->scan);
+        p.bucket_large = want_bucketed_large(f->method, &f->scan_large);
+        p.path = p.bucket_small || p.bucket_large ? PLAN_BUCKETED : PLAN_PER_CHUNK;
     }
     return p;
 }

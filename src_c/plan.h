@@ -17,7 +17,8 @@
  *       p = plan_make(&f);                      // PER_CHUNK or SCAN
  *   }
  *   if (p.path == PLAN_SCAN) {                  // on the threads: one pass
- *       f.have_scan = 1, f.scan = the range of all values below 2^32;
+ *       f.have_scan = 1, f.scan = the range of all values below 2^32,
+ *       f.scan_large = the range of the others;
  *       p = plan_make(&f);                      // BUCKETED or PER_CHUNK
  *   }
  *
@@ -37,8 +38,8 @@ enum plan_path {
     PLAN_TEST,             /* chunks on the threads, each one tested (method TEST) */
     PLAN_NEED_FIRST_CHUNK, /* look at the first chunk's min and max, then plan again */
     PLAN_PER_CHUNK,        /* chunks on the threads, each choosing with plan_chunk() */
-    PLAN_SCAN,             /* one pass for the range of the values below 2^32, then plan again */
-    PLAN_BUCKETED,         /* the bucketed sieve below 2^32, the test for the others */
+    PLAN_SCAN,             /* one pass for the ranges of the values below and above 2^32, then plan again */
+    PLAN_BUCKETED,         /* the bucketed sieve for one or both of those parts, the test for the rest */
     PLAN_RUNS,             /* a run reaching 2^32 or above: parts sieved by the segmented sieve */
 };
 
@@ -58,15 +59,21 @@ struct plan_facts {
      * plan_range) in that round. */
     int first_consecutive;
     uint64_t last_value;
-    /* The range and count of all values below 2^32, once scanned. */
+    /* The range and count of all values below 2^32, and of all values of
+     * 2^32 and above (count 0: none), once scanned. */
     int have_scan;
     struct small_range scan;
+    struct small_range scan_large;
 };
 
 struct plan {
     enum plan_path path;
     int threads;  /* threads the call uses, the calling thread included */
     size_t chunk; /* elements per chunk handed out by the scheduler */
+    /* PLAN_BUCKETED: which parts go to the buckets (the others are tested):
+     * the values below 2^32 (window sieve), those of 2^32 and above
+     * (segmented sieve). */
+    int bucket_small, bucket_large;
 };
 
 struct plan plan_make(const struct plan_facts *facts);
@@ -111,5 +118,10 @@ double plan_range_sieve_ns(uint64_t first, uint64_t step, uint64_t n, uint64_t p
 double plan_range_test_ns(uint64_t first, uint64_t step, uint64_t n);
 /* About pi(sqrt(x)): the sieving primes of a range ending at x. */
 double plan_sieving_primes(uint64_t x);
+
+/* The bucketed sieve of `count` values of 2^32 and above spanning [min,
+ * max] against their test, in ns on one thread (exposed for the tests). */
+double plan_bucketed_large_sieve_ns(uint64_t min, uint64_t max, size_t count);
+double plan_bucketed_large_test_ns(size_t count);
 
 #endif /* PRIMES_PLAN_H */

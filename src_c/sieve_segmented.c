@@ -33,6 +33,8 @@
 #include <unistd.h>
 
 const uint8_t segsieve_residue[8] = {1, 7, 11, 13, 17, 19, 23, 29};
+const uint8_t segsieve_bit_of_residue[30] = {0, 1,  0, 0, 0, 0, 0,  2, 0, 0, 0,  4, 0, 8,  0,
+                                             0, 0, 16, 0, 32, 0, 0, 0, 64, 0, 0, 0, 0, 0, 128};
 
 /* ---- tunables (measured on x86-64, AMD Zen, 512 KiB L2) ------------------- */
 
@@ -1414,6 +1416,20 @@ int segsieve_primes_u32(struct segsieve_worker *w, uint64_t first, uint64_t last
         return PRIMES_EINVAL;
     }
     return primes_out(w, first, last, out, capacity, written, 0);
+}
+
+int segsieve_begin(struct segsieve_worker *w, uint64_t first, uint64_t last)
+{
+    return worker_begin(w, first, last);
+}
+
+int segsieve_next(struct segsieve_worker *w, uint64_t *byte, const uint8_t **bits, uint32_t *len)
+{
+    int status = worker_next(w, byte, len);
+    *bits = w->core.seg;
+    if (status != PRIMES_OK)
+        *len = 0;
+    return status;
 }
 
 size_t segsieve_window_bytes(uint64_t first, uint64_t last)

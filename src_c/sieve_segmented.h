@@ -128,6 +128,22 @@ int segsieve_window(struct segsieve_worker *worker, uint64_t first, uint64_t las
 uint64_t segsieve_window_next(const uint8_t *bits, uint64_t first, uint64_t last, uint64_t v);
 uint64_t segsieve_window_prev(const uint8_t *bits, uint64_t first, uint64_t last, uint64_t v);
 
+/*
+ * A piece read in place, segment by segment (the bucketed sieve answers the
+ * elements of each segment from it, with no copy of the piece's bitmap):
+ * segsieve_begin starts the piece [first, last] (its sieving primes placed
+ * once), then each segsieve_next sieves its next segment and points *bits
+ * at it: bit k of (*bits)[i] is set when base + 30 (*byte + i) +
+ * segsieve_residue[k] is a prime in [first, last], base = first - first %
+ * 30, for i < *len; *len is 0 after the last segment.  *bits stays valid
+ * until the worker's next call.  Same preconditions and statuses as
+ * segsieve_count; 2, 3 and 5 have no bit.
+ */
+int segsieve_begin(struct segsieve_worker *worker, uint64_t first, uint64_t last);
+int segsieve_next(struct segsieve_worker *worker, uint64_t *byte, const uint8_t **bits, uint32_t *len);
+
 extern const uint8_t segsieve_residue[8];
+/* The bit of residue r (0 <= r < 30) in its byte; 0 when r is not prime to 30. */
+extern const uint8_t segsieve_bit_of_residue[30];
 
 #endif /* PRIMES_SIEVE_SEGMENTED_H */

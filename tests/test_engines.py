@@ -121,3 +121,137 @@ def test_method_validation():
         primes.count([1, 2, 3], method="fast")
     with pytest.raises(ValueError, match="method"):
         primes.is_prime([1, 2, 3], method=None)
+
+
+# --- dense unordered data above 2^32: the bucketed segmented sieve -----------------------------
+#
+# A shuffled window [lo, lo + size) at each height, as int64 where it fits and
+# as uint64.  The planner buckets it (segmented sieve) where the cost model
+# says so: at 2^40 and across 2^32 in auto mode, at 2^53 when forced (the
+# sieving primes up to 10^8 cost more than the test of 1.5 x 10^5 values, but
+# less than 8 times it); the others go to the test, which must agree too.
+# The reference is gmpy2.is_prime on every element.
+
+HIGH_WINDOWS = {
+    "below-2^32": (2**32 - 10**5, 50_000),
+    "across-2^32": (2**32 - 25_000, 50_000),
+    "2^40": (2**40, 50_000),
+    "2^53": (2**53, 150_000),
+    "2^63": (2**63 - 30_000, 20_000),
+    "below-2^64": (2**64 - 20_001, 20_000),
+}
+
+
+def _shuffled_window(lo, size, dtype, seed=7):
+    values = np.arange(size, dtype=np.uint64) + np.uint64(lo)
+    return np.random.default_rng(seed).permutation(values).astype(dtype)
+
+
+def _gmpy2_mask(values):
+    gmpy2 = pytest.importorskip("gmpy2")
+    return np.fromiter((gmpy2.is_prime(v) for v in values.tolist()), dtype=bool, count=values.size)
+
+
+@pytest.mark.parametrize("name", list(HIGH_WINDOWS))
+def test_shuffled_windows_at_every_height(name):
+    lo, size = HIGH_WINDOWS[name]
+    dtypes = ["uint64"] + (["int64"] if lo + size <= 2**63 else [])
+    for dtype in dtypes:
+        values = _shuffled_window(lo, size, dtype)
+        before = values.copy()
+        expected = _gmpy2_mask(values)
+        for method in METHODS:
+            for mode in MODES:
+                threads = 1 if mode == "serial" else 2
+                mask = primes.is_prime(values, mode=mode, threads=threads, method=method)
+                np.testing.assert_array_equal(mask, expected, err_msg=f"{name} {dtype} {method} {mode}")
+                got = primes.count(values, mode=mode, threads=threads, method=method)
+                assert got == int(expected.sum()), (name, dtype, method, mode)
+        np.testing.assert_array_equal(values, before)
+    # the sorted window, counted by the segmented sieve (ranges), agrees too
+    assert primes.count(range(lo, lo + size)) == int(expected.sum())
+
+
+def test_shuffled_window_layouts_above_2_32():
+    # duplicates, a strided view, a big-endian copy, and the input left as it was
+    lo, size = 2**40 + 10**6, 40_000
+    window = _shuffled_window(lo, size, "uint64", seed=11)
+    values = np.concatenate([window, window[:5_000], window[-3:]])
+    np.random.default_rng(12).shuffle(values)
+    expected = _gmpy2_mask(values)
+    wide = np.zeros(2 * values.size, dtype=np.int64)
+    wide[::2] = values.astype(np.int64)
+    strided = wide[::2]
+    big_endian = values.astype(">u8")
+    for layout, arr in {"duplicates": values, "strided": strided, "big-endian": big_endian}.items():
+        before = arr.copy()
+        for method in ("auto", "sieve"):
+            for mode in MODES:
+                mask = primes.is_prime(arr, mode=mode, threads=2, method=method)
+                np.testing.assert_array_equal(mask, expected, err_msg=f"{layout} {method} {mode}")
+                assert primes.count(arr, mode=mode, threads=2, method=method) == int(expected.sum())
+        np.testing.assert_array_equal(arr, before)
+        assert arr.dtype == before.dtype
+
+
+def _mixed_inputs():
+    rng = np.random.default_rng(5)
+    return {
+        # a dense part below 2^32 and repeats of two values above, far apart: the
+        # large part's span is then too wide to sieve (tested), the small part bucketed
+        "repeats-far-apart": rng.permutation(np.concatenate([
+            np.arange(10**6, 12 * 10**5, dtype=np.uint64),
+            np.full(20_000, 2**40 + 15, dtype=np.uint64),
+            np.full(5_000, 2**64 - 59, dtype=np.uint64),
+        ])),
+        # negatives (never prime), small values and a dense window at 2^40: both parts
+        "negatives-and-2^40": rng.permutation(np.concatenate([np.arange(-50_000, 50_000),
+                                                             np.arange(2**40, 2**40 + 100_000)])),
+        # the top of uint64, 2^64 - 1 included
+        "top-of-uint64": rng.permutation(np.arange(100_000, dtype=np.uint64) + np.uint64(2**64 - 100_000)),
+    }
+
+
+MIXED = _mixed_inputs()
+
+
+@pytest.mark.parametrize("name", list(MIXED))
+def test_mixed_inputs_around_2_32(name):
+    values = MIXED[name]
+    unique, inverse = np.unique(values, return_inverse=True)
+    nonneg = unique[unique >= 0] if unique.dtype.kind == "i" else unique
+    verdicts = np.zeros(unique.shape, dtype=bool)
+    verdicts[unique.size - nonneg.size:] = _gmpy2_mask(nonneg)
+    expected = verdicts[inverse.ravel()]
+    for method in METHODS:
+        for mode in MODES:
+            mask = primes.is_prime(values, mode=mode, threads=2, method=method)
+            np.testing.assert_array_equal(mask, expected, err_msg=f"{name} {method} {mode}")
+            assert primes.count(values, mode=mode, threads=2, method=method) == int(expected.sum())
+
+
+# The large cases: the bucketed sieve at every height (forced where auto tests),
+# 10^7 at 2^40 as in the bench, whole windows against gmpy2.
+SLOW_HIGH_WINDOWS = {
+    "across-2^32": (2**32 - 2 * 10**6, 4 * 10**6, ("auto",)),
+    "2^40": (2**40, 10**7, ("auto",)),
+    "2^53": (2**53 - 10**6, 2 * 10**6, ("auto", "sieve")),
+    "2^63": (2**63 - 4 * 10**6, 4 * 10**6, ("sieve",)),
+    "below-2^64": (2**64 - 5 * 10**6 - 1, 5 * 10**6, ("sieve", "auto")),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(SLOW_HIGH_WINDOWS))
+def test_large_shuffled_windows_at_every_height(name):
+    lo, size, methods = SLOW_HIGH_WINDOWS[name]
+    dtype = "int64" if lo + size <= 2**63 else "uint64"
+    values = _shuffled_window(lo, size, dtype, seed=3)
+    expected = _gmpy2_mask(values)
+    total = int(expected.sum())
+    assert primes.count(range(lo, lo + size)) == total
+    for method in methods:
+        for mode in MODES:
+            assert primes.count(values, mode=mode, threads=2, method=method) == total, (name, method, mode)
+        mask = primes.is_prime(values, threads=2, method=method)
+        np.testing.assert_array_equal(mask, expected, err_msg=f"{name} {method}")

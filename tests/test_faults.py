@@ -41,12 +41,24 @@ CHILD = textwrap.dedent(
         "arange": np.arange(10**6),
         "shuffled": rng.permutation(np.arange(2_000_000, 2_400_000)),
         "random64": rng.integers(0, 2**63, 200_000),
+        # the bucketed segmented sieve above 2^32 (its context, workers and
+        # buckets: every allocation of the call in turn), alone and with the
+        # window sieve's part below 2^32
+        "shuffled40": rng.permutation(np.arange(2**40, 2**40 + 400_000, dtype=np.uint64)),
+        "across32": rng.permutation(np.arange(2**32 - 200_000, 2**32 + 200_000)),
     }
+    every_allocation = {"shuffled40", "across32"}
     expected = {name: primes.count(a, mode="serial") for name, a in inputs.items()}
     report = []
     for name, values in inputs.items():
         for method in ("auto", "sieve", "test"):
-            for allocation, thread in [(1, -1), (2, -1), (3, -1), (4, -1), (5, -1), (-1, 1), (-1, 2), (-1, 3)]:
+            faults = [(1, -1), (2, -1), (3, -1), (4, -1), (5, -1), (-1, 1), (-1, 2), (-1, 3)]
+            if name in every_allocation and method != "test":
+                # the first 40 one by one (the context, the buckets, the first
+                # worker), then every fifth up to past the last (about 115:
+                # the four workers' walk lists grow as their pieces need)
+                faults += [(k, -1) for k in [*range(6, 40), *range(40, 140, 5)]]
+            for allocation, thread in faults:
                 inject(allocation, thread)
                 try:
                     got = primes.count(values, mode="pthreads", threads=4, method=method)
@@ -94,6 +106,9 @@ def test_injected_faults_raise_leak_nothing_and_recover(fault_library, tmp_path)
             assert row["outcome"] == "MemoryError", row  # the first allocation always fails
         if row["thread"] == 1:
             assert row["outcome"] == "RuntimeError", row  # 4 threads need a thread start
+        if row["input"] in ("shuffled40", "across32") and 6 <= row["allocation"] < 40:
+            # the bucketed sieve's call makes more blocks than that: each one failed
+            assert row["outcome"] == "MemoryError", row
 
 
 def test_normal_build_has_no_fault_injection():

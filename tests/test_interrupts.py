@@ -49,3 +49,15 @@ def test_sigint_interrupts_a_long_range(mode, workload):
     assert result["interrupted"], "the call finished instead of raising KeyboardInterrupt"
     assert result["threads_left"] == 0
     assert result["later_call_ok"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["pthreads", "serial"])
+def test_sigint_interrupts_the_bucketed_sieve_above_2_32(mode):
+    # a shuffled window just below 2^64, method="sieve": the bucketed segmented sieve in
+    # one C call (threading mode's 65536-element calls test their values: quicker than 0.5 s)
+    result = _load_script().run(mode, 0.5, "shuffled")
+    print(f"{mode} shuffled: {result}")
+    assert result["interrupted"], "the call finished instead of raising KeyboardInterrupt"
+    assert result["threads_left"] == 0
+    assert result["later_call_ok"]

@@ -278,6 +278,27 @@ static void check_window_exhaustively(struct segsieve_worker *w, uint64_t first,
     }
     status = segsieve_window(w, first, last, bits, bytes);
     CHECK(status == PRIMES_OK, "window status %d", status);
+    /* The same piece read in place, segment by segment (the bucketed sieve's
+     * way): the segments tile the window's bitmap, and each value's bit, found
+     * through segsieve_bit_of_residue, is the test's answer (2, 3, 5 have none). */
+    status = segsieve_begin(w, first, last);
+    CHECK(status == PRIMES_OK, "begin status %d", status);
+    uint64_t base = first - first % 30, byte, covered = 0;
+    const uint8_t *seg;
+    uint32_t len;
+    bad = 0;
+    while (status == PRIMES_OK && (status = segsieve_next(w, &byte, &seg, &len)) == PRIMES_OK && len) {
+        bad += byte != covered || memcmp(seg, bits + byte, len) != 0;
+        for (uint64_t j = 0; j < 30 * (uint64_t)len; j++) {
+            uint64_t v = base + 30 * byte + j;
+            if (v < first || v > last || v <= 5)
+                continue;
+            bad += ((seg[j / 30] & segsieve_bit_of_residue[j % 30]) != 0) != ref[v - first];
+        }
+        covered = byte + len;
+    }
+    CHECK(status == PRIMES_OK && covered == bytes && bad == 0, "segments in place [%llu, %llu]: status %d, %llu of %zu bytes, %zu wrong",
+          (unsigned long long)first, (unsigned long long)last, status, (unsigned long long)covered, bytes, bad);
     /* next and prev from 2000 points, against the mask */
     bad = 0;
     for (int t = 0; t < 2000; t++) {

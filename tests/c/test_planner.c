@@ -39,6 +39,18 @@ static struct plan after_scan(size_t n, int threads, int method, uint64_t first_
     return plan_make(&f);
 }
 
+/* The same, for a call whose values of 2^32 and above also were scanned
+ * (first_min .. first_max the first chunk, lmin .. lmax the large values). */
+static struct plan after_scan_large(size_t n, int threads, int method, uint64_t first_min, uint64_t first_max,
+                                    uint64_t lmin, uint64_t lmax, size_t lcount)
+{
+    struct plan_facts f = {.n = n, .threads = threads, .method = method, .have_first_chunk = 1,
+                           .first_min = first_min, .first_max = first_max, .have_scan = 1,
+                           .scan = {.min = UINT64_MAX, .max = 0, .count = 0},
+                           .scan_large = {.min = lmin, .max = lmax, .count = lcount}};
+    return plan_make(&f);
+}
+
 static void small_inputs_are_tested_on_the_caller(void)
 {
     for (int method = PRIMES_METHOD_AUTO; method <= PRIMES_METHOD_TEST; method++) {
@@ -138,6 +150,71 @@ static void wide_64_bit_input_is_tested(void)
           == CHUNK_WINDOW_RUN);
     /* One value below 2^32 in the first chunk: the pass runs (it may be rare). */
     CHECK(after_first_chunk(160000, 2, PRIMES_METHOD_AUTO, 7, UINT64_MAX).path == PLAN_SCAN);
+}
+
+/* Dense unordered values of 2^32 and above: the segmented sieve's segments
+ * of their span, when the sieving primes (pi(sqrt(max)) x 10 ns) and the
+ * span at its height cost less than testing the elements (60 ns each). */
+static void dense_unordered_input_above_2_32_is_bucketed(void)
+{
+    const uint64_t two40 = UINT64_C(1) << 40, two63 = UINT64_C(1) << 63;
+    size_t n = 10000000;
+    /* A shuffled 2^40 + [0, 10^7): the first chunk is wide but all above
+     * 2^32; its span, taken as the whole input's, already pays: the pass. */
+    CHECK(after_first_chunk(n, 2, PRIMES_METHOD_AUTO, two40 + 12, two40 + n - 40).path == PLAN_SCAN);
+    struct plan p = after_scan_large(n, 2, PRIMES_METHOD_AUTO, two40 + 12, two40 + n - 40, two40, two40 + n - 1, n);
+    CHECK(p.path == PLAN_BUCKETED && p.bucket_large && !p.bucket_small);
+    /* about 0.8 ms of sieving primes + 5.4 ms of sieve + 60 ms of sorting,
+     * against 600 ms of tests */
+    CHECK(plan_bucketed_large_sieve_ns(two40, two40 + n - 1, n) < 0.2 * plan_bucketed_large_test_ns(n));
+    /* 10^6 over 10^6 just below 2^64: the sieving primes alone (2 x 10^8 of
+     * them, ~2 s) cost far more than 10^6 tests (60 ms): the test, and the
+     * pass is skipped. */
+    uint64_t top = UINT64_MAX - 999999;
+    double sieve = plan_bucketed_large_sieve_ns(top, UINT64_MAX, 1000000);
+    double test = plan_bucketed_large_test_ns(1000000);
+    CHECK(sieve > 10 * test);
+    CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_AUTO, top + 5, UINT64_MAX - 3).path == PLAN_PER_CHUNK);
+    CHECK(after_scan_large(1000000, 2, PRIMES_METHOD_AUTO, top + 5, UINT64_MAX - 3, top, UINT64_MAX, 1000000).path
+          == PLAN_PER_CHUNK);
+    /* ... and since sieve > 8 x test, even the forced sieve tests it. */
+    CHECK(sieve > SIEVE_FORCED_MAX_COST_RATIO * test);
+    CHECK(after_scan_large(1000000, 2, PRIMES_METHOD_SIEVE, top + 5, UINT64_MAX - 3, top, UINT64_MAX, 1000000).path
+          == PLAN_PER_CHUNK);
+    /* 10^8 over 10^8 at 2^63 (1.5 x 10^8 sieving primes, 1.5 s; 4.5 ns per
+     * integer, 0.45 s; 0.6 s of sorting) against 6 s of tests: the sieve. */
+    CHECK(after_scan_large(100000000, 2, PRIMES_METHOD_AUTO, two63 + 1, two63 + 99999999, two63,
+                           two63 + 99999999, 100000000).bucket_large);
+    /* Sparse: random uint64 (the first chunk spans nearly 2^64) is tested
+     * without the pass; the same spread once scanned is tested too, even
+     * when the sieve is forced. */
+    CHECK(after_first_chunk(n, 2, PRIMES_METHOD_AUTO, UINT64_C(1) << 50, UINT64_MAX - 77).path == PLAN_PER_CHUNK);
+    CHECK(after_scan_large(n, 2, PRIMES_METHOD_AUTO, UINT64_C(1) << 50, UINT64_MAX - 77, TWO_POW_32, UINT64_MAX, n).path
+          == PLAN_PER_CHUNK);
+    CHECK(after_scan_large(n, 2, PRIMES_METHOD_SIEVE, UINT64_C(1) << 50, UINT64_MAX - 77, TWO_POW_32, UINT64_MAX, n).path
+          == PLAN_PER_CHUNK);
+    /* The forced sieve on a spread at 2^40: 10^5 values over 2^30 cost about
+     * 0.6 s to sieve against 6 ms to test (more than 8 times): the test; over
+     * 2^26 (40 ms, under 8 times): the sieve, where auto tests. */
+    CHECK(after_scan_large(100000, 2, PRIMES_METHOD_SIEVE, two40, two40 + (UINT64_C(1) << 30), two40,
+                           two40 + (UINT64_C(1) << 30), 100000).path == PLAN_PER_CHUNK);
+    CHECK(after_scan_large(100000, 2, PRIMES_METHOD_SIEVE, two40, two40 + (UINT64_C(1) << 26), two40,
+                           two40 + (UINT64_C(1) << 26), 100000).path == PLAN_BUCKETED);
+    CHECK(after_scan_large(100000, 2, PRIMES_METHOD_AUTO, two40, two40 + (UINT64_C(1) << 26), two40,
+                           two40 + (UINT64_C(1) << 26), 100000).path == PLAN_PER_CHUNK);
+    /* A shuffled range across 2^32: both parts bucketed, each by its sieve. */
+    struct plan_facts f = {.n = 2000000, .threads = 2, .method = PRIMES_METHOD_AUTO, .have_first_chunk = 1,
+                           .first_min = TWO_POW_32 - 999000, .first_max = TWO_POW_32 + 999000, .have_scan = 1,
+                           .scan = {.min = TWO_POW_32 - 1000000, .max = TWO_POW_32 - 1, .count = 1000000},
+                           .scan_large = {.min = TWO_POW_32, .max = TWO_POW_32 + 999999, .count = 1000000}};
+    p = plan_make(&f);
+    CHECK(p.path == PLAN_BUCKETED && p.bucket_small && p.bucket_large);
+    /* ... and with only a few large values spread wide: those are tested. */
+    f.scan_large = (struct small_range){.min = TWO_POW_32, .max = UINT64_MAX, .count = 2000};
+    p = plan_make(&f);
+    CHECK(p.path == PLAN_BUCKETED && p.bucket_small && !p.bucket_large);
+    /* The forced test never buckets. */
+    CHECK(after_first_chunk(n, 2, PRIMES_METHOD_TEST, two40 + 12, two40 + n - 40).path == PLAN_TEST);
 }
 
 static void forced_methods_are_obeyed(void)
@@ -281,6 +358,7 @@ int main(void)
     locally_dense_input_is_planned_per_chunk();
     dense_unordered_input_below_2_32_is_bucketed();
     wide_64_bit_input_is_tested();
+    dense_unordered_input_above_2_32_is_bucketed();
     forced_methods_are_obeyed();
     each_chunk_chooses_its_engine();
     ranges_choose_between_sieve_and_test();

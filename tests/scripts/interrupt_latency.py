@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Measure how fast Ctrl-C (SIGINT) stops a long primes call, in every mode.
 
-Usage: python tests/scripts/interrupt_latency.py [--seconds-before 0.5] [--workload array|range|range-mask]
+Usage: python tests/scripts/interrupt_latency.py [--seconds-before 0.5] [--workload array|range|range-mask|shuffled]
 
 For each mode, a child process starts counting primes in a 10^7-element array
 of primes just below 2^64 (the slowest input: each element takes the full
@@ -12,7 +12,10 @@ The parent prints one line per mode and exits non-zero on any failure or a
 latency above --limit-ms (default 200).  The workload "range" counts
 ``range(10**13)`` instead (the segmented sieve, minutes of work), and
 "range-mask" fills ``is_prime(range(2**64 - 10**8, 2**64))`` (the test of
-each integer, seconds of work): Ctrl-C must stop ranges as fast.
+each integer, seconds of work): Ctrl-C must stop ranges as fast; "shuffled"
+counts a shuffled ``np.arange(2**64 - 2 * 10**7 - 1, 2**64 - 1)`` with
+``method="sieve"`` (the bucketed segmented sieve, whose sieving primes up to
+2^32 take seconds to make and place).
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ window = np.arange(2**64 - 200_000, 2**64 - 1, dtype=np.uint64)
 big_primes = window[primes.is_prime(window)]
 values = np.resize(big_primes, 10**7)
 expected_small = primes.count(np.arange(10**6))
-if workload != "array":
+if workload == "shuffled":
+    values = np.random.default_rng(0).permutation(np.arange(2**64 - 2 * 10**7 - 1, 2**64 - 1, dtype=np.uint64))
+if workload not in ("array", "shuffled"):
     # The helper pool keeps its threads for later calls: a first range call in
     # this mode starts as many as a range uses, so that only a thread still
     # running afterwards counts as left over.
@@ -54,6 +59,8 @@ try:
         primes.count(range(10**13), mode=mode, threads=2)
     elif workload == "range-mask":
         primes.is_prime(range(2**64 - 10**8, 2**64), mode=mode, threads=2)
+    elif workload == "shuffled":
+        primes.count(values, mode=mode, threads=2, method="sieve")
     else:
         primes.count(values, mode=mode, threads=2)
     result = {"interrupted": False}
@@ -90,7 +97,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds-before", type=float, default=0.5)
     parser.add_argument("--limit-ms", type=float, default=200.0)
-    parser.add_argument("--workload", choices=("array", "range", "range-mask"), default="array")
+    parser.add_argument("--workload", choices=("array", "range", "range-mask", "shuffled"), default="array")
     args = parser.parse_args()
     failed = False
     for mode in ("pthreads", "threading", "serial"):
