@@ -136,6 +136,17 @@
 /* The per-element test of one value of 2^32 and above, on consecutive
  * values (about half are even and cost nothing; a prime costs ~1-2 us). */
 #define COST_TEST_NS_PER_ELEMENT_64 60.0
+/* The same two at the faster kernel levels (test_kernels.h), scaled by the
+ * ratio of that level's kernel time to the baseline's measured side by side
+ * (E1 and E2, bench/results/linux-x86_64-amd-epyc-2cpu-engine.md: 32-bit 0.18
+ * at avx2 and 0.10 at avx512, 64-bit 0.30 at avx512; avx2 tests 64-bit
+ * values with the baseline's kernel).  Only the bucketed sieves' choices use
+ * them: there the faster kernels beat grouping a shuffled input by segment
+ * (at avx512, 10^7 shuffled values in [10^6, 1.1 10^7): the test 2.2 ns per
+ * element, the bucketed sieve 8). */
+#define COST_TEST_NS_PER_ELEMENT_AVX2 2.2
+#define COST_TEST_NS_PER_ELEMENT_AVX512 1.2
+#define COST_TEST_NS_PER_ELEMENT_64_AVX512 18.0
 /* A piece must sieve at least this many integers, and at least
  * RANGE_PIECE_SETUP_RATIO x (its set-up cost / its cost per integer), so that
  * making the sieving primes stays a small part of each piece's work. */

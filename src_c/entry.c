@@ -268,7 +268,7 @@ static int run_call(const struct element_ops *ops, const void *a, size_t n, int 
         .out = out,
         .method = method,
         .cancel = cancel,
-        .facts = {.n = n, .threads = threads, .method = method},
+        .facts = {.n = n, .threads = threads, .method = method, .kernel_level = kernels->level},
     };
     c.plan = plan_make(&c.facts);
     if (c.plan.path == PLAN_TEST_ON_CALLER) {

@@ -33,16 +33,30 @@ static int window_is_cheaper(size_t elements, uint64_t min, uint64_t max)
     return sieve < test;
 }
 
+/* The per-element test of one value below 2^32 (resp. of 2^32 and above)
+ * with the kernels of a level. */
+static double test_ns_32(int kernel_level)
+{
+    return kernel_level >= PRIMES_CPU_AVX512 ? COST_TEST_NS_PER_ELEMENT_AVX512
+           : kernel_level == PRIMES_CPU_AVX2 ? COST_TEST_NS_PER_ELEMENT_AVX2
+                                             : COST_TEST_NS_PER_ELEMENT;
+}
+
+static double test_ns_64(int kernel_level)
+{
+    return kernel_level >= PRIMES_CPU_AVX512 ? COST_TEST_NS_PER_ELEMENT_64_AVX512 : COST_TEST_NS_PER_ELEMENT_64;
+}
+
 /* Group the elements by segment when the values below 2^32 are dense in
  * their range but not ordered (or when the caller forces the sieve), so that
  * each segment is sieved once. */
-static int want_bucketed(int method, const struct small_range *scan)
+static int want_bucketed(int method, const struct small_range *scan, int kernel_level)
 {
     if (scan->max < scan->min || scan->max < SMALL_LIMIT)
         return 0; /* nothing below 2^32, or the bit table answers everything */
     uint64_t span = scan->max - scan->min + 1;
     double sieve = COST_BUCKETED_NS_PER_INTEGER * (double)span + COST_BUCKETED_NS_PER_ELEMENT * (double)scan->count;
-    double test = COST_TEST_NS_PER_ELEMENT * (double)scan->count;
+    double test = test_ns_32(kernel_level) * (double)scan->count;
     /* The forced sieve too gives way when sieving the span would cost far
      * more than testing the elements (a part of a spread-out input), so
      * that no mode or layout makes it pathological. */
@@ -63,9 +77,9 @@ double plan_bucketed_large_sieve_ns(uint64_t min, uint64_t max, size_t count)
            + COST_BUCKETED_NS_PER_ELEMENT * (double)count;
 }
 
-double plan_bucketed_large_test_ns(size_t count)
+double plan_bucketed_large_test_ns(size_t count, int kernel_level)
 {
-    return COST_TEST_NS_PER_ELEMENT_64 * (double)count;
+    return test_ns_64(kernel_level) * (double)count;
 }
 
 /* The same choice for the values of 2^32 and above, sieved by the segmented
@@ -73,12 +87,12 @@ double plan_bucketed_large_test_ns(size_t count)
  * and its sieving primes cost less than testing the elements (so 10^7
  * shuffled values over 10^7 at 2^40 are sieved, 10^6 over 10^6 near 2^64,
  * whose sieving primes alone cost about 2 s, are tested). */
-static int want_bucketed_large(int method, const struct small_range *large)
+static int want_bucketed_large(int method, const struct small_range *large, int kernel_level)
 {
     if (large->count == 0 || large->max < large->min || large->min < TWO_POW_32)
         return 0;
     double sieve = plan_bucketed_large_sieve_ns(large->min, large->max, large->count);
-    double test = plan_bucketed_large_test_ns(large->count);
+    double test = plan_bucketed_large_test_ns(large->count, kernel_level);
     if (method == PRIMES_METHOD_SIEVE)
         return sieve <= SIEVE_FORCED_MAX_COST_RATIO * test;
     return sieve < test;
@@ -130,7 +144,7 @@ struct plan plan_make(const struct plan_facts *f)
          * dense (a range, sorted data) and each chunk decides for itself. */
         p.path = PLAN_PER_CHUNK;
     } else if (f->first_min >= TWO_POW_32 && f->method != PRIMES_METHOD_SIEVE
-               && !want_bucketed_large(f->method, &(struct small_range){f->first_min, f->first_max, f->n})) {
+               && !want_bucketed_large(f->method, &(struct small_range){f->first_min, f->first_max, f->n}, f->kernel_level)) {
         /* A first chunk with no value below 2^32 whose span, taken as the
          * whole input's (the true span is no narrower), already makes the
          * bucketed sieve dearer than the test (random 64-bit data): skip the
@@ -139,8 +153,8 @@ struct plan plan_make(const struct plan_facts *f)
     } else if (!f->have_scan) {
         p.path = PLAN_SCAN;
     } else {
-        p.bucket_small = want_bucketed(f->method, &f->scan);
-        p.bucket_large = want_bucketed_large(f->method, &f->scan_large);
+        p.bucket_small = want_bucketed(f->method, &f->scan, f->kernel_level);
+        p.bucket_large = want_bucketed_large(f->method, &f->scan_large, f->kernel_level);
         p.path = p.bucket_small || p.bucket_large ? PLAN_BUCKETED : PLAN_PER_CHUNK;
     }
     return p;

@@ -64,6 +64,9 @@ struct plan_facts {
     int have_scan;
     struct small_range scan;
     struct small_range scan_large;
+    /* The level of the call's test kernels (PRIMES_CPU_*; 0, the baseline,
+     * when not set), which prices the test against the bucketed sieves. */
+    int kernel_level;
 };
 
 struct plan {
@@ -122,6 +125,6 @@ double plan_sieving_primes(uint64_t x);
 /* The bucketed sieve of `count` values of 2^32 and above spanning [min,
  * max] against their test, in ns on one thread (exposed for the tests). */
 double plan_bucketed_large_sieve_ns(uint64_t min, uint64_t max, size_t count);
-double plan_bucketed_large_test_ns(size_t count);
+double plan_bucketed_large_test_ns(size_t count, int kernel_level);
 
 #endif /* PRIMES_PLAN_H */

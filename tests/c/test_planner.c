@@ -155,6 +155,31 @@ static void wide_64_bit_input_is_tested(void)
 /* Dense unordered values of 2^32 and above: the segmented sieve's segments
  * of their span, when the sieving primes (pi(sqrt(max)) x 10 ns) and the
  * span at its height cost less than testing the elements (60 ns each). */
+/* The faster kernels price the test lower, so dense shuffled input below
+ * 2^32 is tested at avx2 and avx512 (where testing beats grouping by
+ * segment), bucketed at the baseline; above 2^32 the sieve still wins at
+ * 2^40 with the avx512 kernels. */
+static void the_kernel_level_prices_the_test(void)
+{
+    for (int level = PRIMES_CPU_BASELINE; level <= PRIMES_CPU_AVX512; level++) {
+        struct plan_facts f = {.n = 300000, .threads = 2, .method = PRIMES_METHOD_AUTO, .have_first_chunk = 1,
+                               .first_min = 2000003, .first_max = 2299990, .have_scan = 1,
+                               .scan = {.min = 2000000, .max = 2299999, .count = 300000},
+                               .scan_large = {.min = UINT64_MAX, .max = 0, .count = 0}, .kernel_level = level};
+        struct plan p = plan_make(&f);
+        CHECK(level == PRIMES_CPU_BASELINE ? p.path == PLAN_BUCKETED && p.bucket_small
+                                           : p.path == PLAN_PER_CHUNK && !p.bucket_small);
+        /* The forced sieve buckets at every level (far below 8 x the test). */
+        f.method = PRIMES_METHOD_SIEVE;
+        p = plan_make(&f);
+        CHECK(p.path == PLAN_BUCKETED && p.bucket_small);
+    }
+    uint64_t two40 = UINT64_C(1) << 40;
+    size_t n = 10000000;
+    CHECK(plan_bucketed_large_sieve_ns(two40, two40 + n - 1, n) < plan_bucketed_large_test_ns(n, PRIMES_CPU_AVX512));
+    CHECK(plan_bucketed_large_test_ns(n, PRIMES_CPU_AVX512) < plan_bucketed_large_test_ns(n, PRIMES_CPU_AVX2));
+}
+
 static void dense_unordered_input_above_2_32_is_bucketed(void)
 {
     const uint64_t two40 = UINT64_C(1) << 40, two63 = UINT64_C(1) << 63;
@@ -166,13 +191,13 @@ static void dense_unordered_input_above_2_32_is_bucketed(void)
     CHECK(p.path == PLAN_BUCKETED && p.bucket_large && !p.bucket_small);
     /* about 0.8 ms of sieving primes + 5.4 ms of sieve + 60 ms of sorting,
      * against 600 ms of tests */
-    CHECK(plan_bucketed_large_sieve_ns(two40, two40 + n - 1, n) < 0.2 * plan_bucketed_large_test_ns(n));
+    CHECK(plan_bucketed_large_sieve_ns(two40, two40 + n - 1, n) < 0.2 * plan_bucketed_large_test_ns(n, PRIMES_CPU_BASELINE));
     /* 10^6 over 10^6 just below 2^64: the sieving primes alone (2 x 10^8 of
      * them, ~2 s) cost far more than 10^6 tests (60 ms): the test, and the
      * pass is skipped. */
     uint64_t top = UINT64_MAX - 999999;
     double sieve = plan_bucketed_large_sieve_ns(top, UINT64_MAX, 1000000);
-    double test = plan_bucketed_large_test_ns(1000000);
+    double test = plan_bucketed_large_test_ns(1000000, PRIMES_CPU_BASELINE);
     CHECK(sieve > 10 * test);
     CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_AUTO, top + 5, UINT64_MAX - 3).path == PLAN_PER_CHUNK);
     CHECK(after_scan_large(1000000, 2, PRIMES_METHOD_AUTO, top + 5, UINT64_MAX - 3, top, UINT64_MAX, 1000000).path
@@ -359,6 +384,7 @@ int main(void)
     dense_unordered_input_below_2_32_is_bucketed();
     wide_64_bit_input_is_tested();
     dense_unordered_input_above_2_32_is_bucketed();
+    the_kernel_level_prices_the_test();
     forced_methods_are_obeyed();
     each_chunk_chooses_its_engine();
     ranges_choose_between_sieve_and_test();
