@@ -22,9 +22,11 @@ without a copy) or, when the library is missing, its CLI
 - S5 ``primes.primes(10**9)`` / primesieve generating the same primes into
   an array: <= 2x, and peak RSS growth (child process) <= 1.2x the output.
 - S6 ``count(rng.permutation(np.arange(2**40, 2**40 + 10**7)), threads=1)``
-  (the bucketed segmented sieve) per element, side by side with the sorted
-  array (``PLAN_RUNS``) and with ``method="test"`` on the shuffled one:
-  shuffled / test <= 0.5x.
+  per element, side by side with the sorted array (``PLAN_RUNS``) and with
+  ``method="sieve"`` (the bucketed segmented sieve) and ``method="test"`` on
+  the shuffled one (a target of the project's, not of an issue: the planner
+  picks the cheaper engine for dense unordered input above 2^32, whichever
+  the kernels of this CPU make it): auto / the faster forced method <= 1.1x.
 """
 
 from __future__ import annotations
@@ -241,17 +243,18 @@ def s6(repeats: int) -> Tuple[List[Target], List[str]]:
     calls = {
         "shuffled": lambda: primes.count(shuffled, threads=1),
         "sorted": lambda: primes.count(ordered, threads=1),
+        "shuffled, method='sieve'": lambda: primes.count(shuffled, threads=1, method="sieve"),
         "shuffled, method='test'": lambda: primes.count(shuffled, threads=1, method="test"),
     }
     problems = [f"S6 {label}: {call()} primes, expected {WINDOW_2_40}" for label, call in calls.items()
                 if call() != WINDOW_2_40]
     times = dict(zip(calls, interleaved_medians(list(calls.values()), max(repeats, 5))))
     per_element = {label: t / ordered.size for label, t in times.items()}
-    ratio = times["shuffled"] / times["shuffled, method='test'"]
+    ratio = times["shuffled"] / min(times["shuffled, method='sieve'"], times["shuffled, method='test'"])
     detail = "; ".join(f"{label}: {per_element[label] * 1e9:.2f} ns/element ({format_seconds(t)})"
                        for label, t in times.items())
-    return [Target("S6", "count(shuffled np.arange(2**40, 2**40 + 10**7)), threads=1: bucketed sieve / "
-                   "method='test'", format_ratio(ratio), "<= 0.5x", ratio <= 0.5,
+    return [Target("S6", "count(shuffled np.arange(2**40, 2**40 + 10**7)), threads=1: auto / the faster of "
+                   "method='sieve' and 'test'", format_ratio(ratio), "<= 1.1x", ratio <= 1.1,
                    f"{detail}; shuffled / sorted: {format_ratio(times['shuffled'] / times['sorted'])}")], problems
 
 
