@@ -14,8 +14,8 @@ The per-element test per core (threads=1), against FLINT's ``n_is_prime``
 - E4: the 3x10^4 primes just below 2^64 (uint64).
 
 ``primes.count(a, threads=1, method="test")`` is timed (the kernels of the level;
-the best of the rounds, as the FLINT harness reports its own best, with FLINT
-timed again right before each level, in CPU time of the process: both run on
+the best of the rounds on both sides, one call of ours and one run of the
+FLINT harness in turn, round by round, in CPU time of the process: both run on
 one core, and on a shared machine wall time also counts the time other
 processes hold it); the
 ``auto`` method's time is noted too (on E3 the planner may sieve instead).  FLINT
@@ -123,6 +123,24 @@ def time_ours(values: np.ndarray, method: str, repeats: int) -> Tuple[float, int
     return min(times), count
 
 
+def paired(flint: "Flint", values: np.ndarray, repeats: int) -> Tuple[float, int, float]:
+    """Ours (method test) and FLINT, one round each in turn, ``repeats`` rounds: the best of each.
+
+    A shared machine's speed drifts by tens of percent over seconds, so the two
+    sides are timed round by round next to each other rather than one after
+    the other.
+    """
+    count = int(primes.count(values, threads=1, method="test"))  # warm-up
+    ours: List[float] = []
+    theirs: List[float] = []
+    for _ in range(repeats):
+        theirs.append(flint.run(values, 1)[0])
+        start = time.process_time()  # threads=1: one core's work
+        primes.count(values, threads=1, method="test")
+        ours.append(time.process_time() - start)
+    return min(ours), count, min(theirs)
+
+
 def levels_here() -> List[str]:
     return list(primes.show_config(mode="dicts")["cpu"]["levels_built"])
 
@@ -155,12 +173,8 @@ def measure(repeats: int, build_dir: Path) -> Tuple[List[Target], List[str], Lis
                 problems.append(f"{name}: FLINT counts {flint_count} primes among {values.size} primes")
             per_level: Dict[str, float] = {}
             for level in levels:
-                # FLINT again right before each level: a shared machine's speed
-                # drifts by tens of percent within a minute, so each ratio pairs
-                # two measurements taken side by side.
-                flint_seconds, flint_count, version = flint.run(values, repeats)
                 os.environ["PRIMES_CPU_LEVEL"] = level
-                seconds, count = time_ours(values, "test", repeats)
+                seconds, count, flint_seconds = paired(flint, values, repeats)
                 auto_seconds, auto_count = time_ours(values, "auto", repeats)
                 if count != flint_count or auto_count != flint_count:
                     problems.append(f"{name} at {level}: primes.count gives {count} (test), {auto_count} (auto); "
