@@ -111,6 +111,9 @@ struct next_tables {
     primes_u128 group_fastmod[MAX_GROUPS]; /* ceil(2^128 / product) */
     uint16_t group_end[MAX_GROUPS]; /* primes[group_end[g - 1] .. group_end[g]) make group g */
     size_t groups;
+    /* How many of the primes sieve a window below 2^32 and above: fewer with
+     * faster test kernels (config.h, NEXT_SIEVE_PRIMES_32_SIMD). */
+    size_t sieve_primes_32, sieve_primes_64;
 };
 
 static inline uint32_t fastmod32(uint32_t x, uint64_t multiplier, uint32_t p)
@@ -120,10 +123,12 @@ static inline uint32_t fastmod32(uint32_t x, uint64_t multiplier, uint32_t p)
     return (uint32_t)(((primes_u128)low * p) >> 64);
 }
 
-static void next_tables_init(struct next_tables *t)
+static void next_tables_init(struct next_tables *t, int kernel_level)
 {
     uint64_t product = 1;
     t->groups = 0;
+    t->sieve_primes_32 = kernel_level >= PRIMES_CPU_AVX2 ? NEXT_SIEVE_PRIMES_32_SIMD : NEXT_SIEVE_PRIMES_32;
+    t->sieve_primes_64 = NEXT_SIEVE_PRIMES;
     for (size_t k = 0; k < NEXT_SIEVE_PRIMES; k++) {
         struct next_prime_info *info = &t->primes[k];
         uint32_t p = sieving_primes[k];
@@ -184,7 +189,9 @@ static inline void clear_candidate(uint64_t *lo, uint64_t *hi, uint32_t j)
 }
 
 _Static_assert(NEXT_WINDOW_BITS == 128, "the window is two 64-bit words");
-_Static_assert(NEXT_SIEVE_PRIMES_32 <= NEXT_SIEVE_PRIMES && NEXT_SIEVE_PRIMES <= SIEVING_PRIME_COUNT, "sieving primes");
+_Static_assert(NEXT_SIEVE_PRIMES_32 <= NEXT_SIEVE_PRIMES && NEXT_SIEVE_PRIMES_32_SIMD <= NEXT_SIEVE_PRIMES
+                   && NEXT_SIEVE_PRIMES <= SIEVING_PRIME_COUNT,
+               "sieving primes");
 
 /* Sieve the window of `lane`: candidates start +- 2j for j < count (every
  * candidate > the largest sieving prime, so a multiple of one is composite).
@@ -195,7 +202,7 @@ static void sieve_lane(const struct next_tables *t, struct lane *lane, int up, s
     uint64_t lo = count >= 64 ? UINT64_MAX : (UINT64_C(1) << count) - 1;
     uint64_t hi = count >= 128 ? UINT64_MAX : count > 64 ? (UINT64_C(1) << (count - 64)) - 1 : 0;
     uint64_t s = lane->start;
-    size_t k = 0, stop = s < TWO_POW_32 ? NEXT_SIEVE_PRIMES_32 : NEXT_SIEVE_PRIMES;
+    size_t k = 0, stop = s < TWO_POW_32 ? t->sieve_primes_32 : t->sieve_primes_64;
     for (size_t g = 0; g < t->groups && k < stop; g++) {
         /* Below 2^32 the start itself is the 32-bit residue the primes reduce. */
         uint32_t rq = s < TWO_POW_32 ? (uint32_t)s : fastmod64(s, t->group_fastmod[g], t->group_product[g]);
@@ -520,7 +527,7 @@ static int next_call_run(enum next_kind kind, const void *a, size_t n, int threa
         .kind = kind, .a = a, .out = out, .n = n, .up = up, .method = method,
         .limit = largest_prime[kind], .kernels = kernels, .first_missing = n,
     };
-    next_tables_init(&c.tables);
+    next_tables_init(&c.tables, kernels->level);
     size_t useful = n / NEXT_MIN_ELEMENTS_PER_THREAD;
     int nthreads = threads > PRIMES_MAX_THREADS ? PRIMES_MAX_THREADS : threads;
     if (useful < (size_t)nthreads)
