@@ -495,6 +495,60 @@ static inline struct limbs2 split2(__m512i x)
     return r;
 }
 
+/* The per-vector constants both strong Lucas ladders use, for the 8 * nv odd
+ * numbers c[] (nv <= VECTORS64): n in limbs, -n^-1 mod 2^52, k and 2^s with
+ * n + 1 = k 2^s, n, 2n and 4n, and the Montgomery 1 and -1. */
+struct lucas_lanes {
+    __m512i n0[VECTORS64], n1[VECTORS64], neg_inv[VECTORS64], k[VECTORS64], s_lanes[VECTORS64];
+    struct limbs2 multiples[VECTORS64][3];
+    struct limbs2 one[VECTORS64], minus_one[VECTORS64];
+    uint64_t k_all; /* the OR of every lane's k: the ladder's length */
+    int max_s;
+};
+
+static inline void lucas_lanes_init(struct lucas_lanes *l, const uint64_t *c, int nv)
+{
+    uint64_t ones[8 * VECTORS64], lanes_k[8 * VECTORS64];
+    l->k_all = 0;
+    l->max_s = 0;
+    for (int j = 0; j < 8 * nv; j++) {
+        uint64_t kk = c[j] + 1; /* c[j] < 2^64 - 1 */
+        int sj = __builtin_ctzll(kk);
+        lanes_k[j] = kk >> sj;
+        l->k_all |= lanes_k[j];
+        l->max_s = sj > l->max_s ? sj : l->max_s;
+        ones[j] = (uint64_t)(((unsigned __int128)1 << 104) % c[j]);
+    }
+    const __m512i low52 = _mm512_set1_epi64((long long)LOW52), zero = _mm512_setzero_si512();
+    for (int i = 0; i < nv; i++) {
+        __m512i n = _mm512_loadu_si512((const void *)(c + 8 * i));
+        l->n0[i] = _mm512_and_si512(n, low52);
+        l->n1[i] = _mm512_srli_epi64(n, 52);
+        l->neg_inv[i] = _mm512_and_si512(_mm512_sub_epi64(zero, inverse52(n)), low52);
+        __m512i kk = _mm512_add_epi64(n, _mm512_set1_epi64(1));
+        l->s_lanes[i] = _mm512_and_si512(kk, _mm512_sub_epi64(zero, kk)); /* 2^s, the lowest bit of n + 1 */
+        l->k[i] = _mm512_loadu_si512((const void *)(lanes_k + 8 * i));
+        l->multiples[i][0] = split2(n);
+        l->multiples[i][1] = add2(l->multiples[i][0], l->multiples[i][0]);
+        l->multiples[i][2] = add2(l->multiples[i][1], l->multiples[i][1]);
+        __m512i one_lane = _mm512_loadu_si512((const void *)(ones + 8 * i));
+        l->one[i] = split2(one_lane);
+        l->minus_one[i] = split2(_mm512_sub_epi64(n, one_lane));
+    }
+}
+
+/* After the ladder (j = k): the lanes where U_k = 0 or V_k = 0 (mod n), both
+ * below 8n; *v0 becomes V_k mod n.  U_k = 0 exactly when 2 V_(k+1) = V_k,
+ * since D U_k = 2 V_(k+1) - V_k and gcd(D, n) = 1 ((D/n) = -1). */
+static inline __mmask8 lucas_u_or_v_zero(struct limbs2 *v0, struct limbs2 v1, const struct limbs2 *multiples)
+{
+    struct limbs2 w = canonical(v1, multiples);
+    struct limbs2 twice = canonical(add2(w, w), multiples);
+    *v0 = canonical(*v0, multiples);
+    __mmask8 u_zero = (__mmask8)(_mm512_cmpeq_epi64_mask(twice.lo, v0->lo) & _mm512_cmpeq_epi64_mask(twice.hi, v0->hi));
+    return (__mmask8)(u_zero | _mm512_testn_epi64_mask(_mm512_or_si512(v0->lo, v0->hi), _mm512_set1_epi64(-1)));
+}
+
 /* The strong Lucas test with Selfridge's parameters (P = 1, Q = (1 - D) / 4)
  * of the 8 * nv odd numbers c[] (nv <= VECTORS64), as strong_lucas in
  * test_baseline.c, whose D (dd[], |D| < 2^13) each comes with: pass[i] bit j
@@ -508,87 +562,59 @@ static inline struct limbs2 split2(__m512i x)
  * the same in every lane, the operands chosen by the bit.  From index 0
  * (V_0 = 2, V_1 = 1, Q^0 = 1), so lanes whose k is shorter than the group's
  * longest stay at index 0 until their top bit: one walk for all lanes.  U_k
- * as in lucas_q_minus_one_vectors64: U_k = 0 exactly when 2 V_(k+1) = V_k
+ * by lucas_u_or_v_zero: U_k = 0 exactly when 2 V_(k+1) = V_k
  * (mod n).  Q enters Montgomery form as |Q| times 2^104 (or -2^104) mod n, a
  * lazy value below 2^11 n; other residues stay below 6n. */
 static inline void lucas_vectors64(const uint64_t *c, const int64_t *dd, int nv, __mmask8 *pass)
 {
-    __m512i n0[VECTORS64], n1[VECTORS64], neg_inv[VECTORS64], k[VECTORS64], s_lanes[VECTORS64];
+    struct lucas_lanes l;
+    lucas_lanes_init(&l, c, nv);
     struct limbs2 v0[VECTORS64], v1[VECTORS64], qj[VECTORS64], q[VECTORS64];
-    struct limbs2 multiples[VECTORS64][3]; /* n, 2n, 4n */
-    uint64_t ones[8 * VECTORS64], minus_ones[8 * VECTORS64], q_abs[8 * VECTORS64], q_neg[8 * VECTORS64],
-        lanes_k[8 * VECTORS64], k_all = 0;
-    int max_s = 0;
+    uint64_t q_abs[8 * VECTORS64], q_neg[8 * VECTORS64];
     for (int j = 0; j < 8 * nv; j++) {
-        uint64_t kk = c[j] + 1; /* c[j] < 2^64 - 1 */
-        int sj = __builtin_ctzll(kk);
-        lanes_k[j] = kk >> sj;
-        k_all |= lanes_k[j];
-        max_s = sj > max_s ? sj : max_s;
-        ones[j] = (uint64_t)(((unsigned __int128)1 << 104) % c[j]);
-        minus_ones[j] = c[j] - ones[j];
         int64_t qq = (1 - dd[j]) / 4;
         q_abs[j] = (uint64_t)(qq < 0 ? -qq : qq);
         q_neg[j] = qq < 0 ? UINT64_MAX : 0;
     }
-    const __m512i low52 = _mm512_set1_epi64((long long)LOW52), zero = _mm512_setzero_si512();
+    const __m512i zero = _mm512_setzero_si512();
     for (int i = 0; i < nv; i++) {
-        __m512i n = _mm512_loadu_si512((const void *)(c + 8 * i));
-        n0[i] = _mm512_and_si512(n, low52);
-        n1[i] = _mm512_srli_epi64(n, 52);
-        neg_inv[i] = _mm512_and_si512(_mm512_sub_epi64(zero, inverse52(n)), low52);
-        __m512i kk = _mm512_add_epi64(n, _mm512_set1_epi64(1));
-        s_lanes[i] = _mm512_and_si512(kk, _mm512_sub_epi64(zero, kk)); /* 2^s, the lowest bit of n + 1 */
-        k[i] = _mm512_loadu_si512((const void *)(lanes_k + 8 * i));
-        multiples[i][0] = split2(n);
-        multiples[i][1] = add2(multiples[i][0], multiples[i][0]);
-        multiples[i][2] = add2(multiples[i][1], multiples[i][1]);
-        struct limbs2 one = split2(_mm512_loadu_si512((const void *)(ones + 8 * i)));
-        struct limbs2 minus_one = split2(_mm512_loadu_si512((const void *)(minus_ones + 8 * i)));
         /* |Q| (+-2^104 mod n): small times a limb pair. */
         __mmask8 q_negative = _mm512_test_epi64_mask(_mm512_loadu_si512((const void *)(q_neg + 8 * i)), _mm512_set1_epi64(1));
         __m512i qa = _mm512_loadu_si512((const void *)(q_abs + 8 * i));
-        struct limbs2 base_q = select2(q_negative, one, minus_one);
+        struct limbs2 base_q = select2(q_negative, l.one[i], l.minus_one[i]);
         q[i] = normalise2(_mm512_madd52lo_epu64(zero, base_q.lo, qa),
                           _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, base_q.lo, qa), base_q.hi, qa));
-        v0[i] = add2(one, one); /* V_0 = 2 */
-        v1[i] = one;            /* V_1 = P = 1 */
-        qj[i] = one;            /* Q^0 */
+        v0[i] = add2(l.one[i], l.one[i]); /* V_0 = 2 */
+        v1[i] = l.one[i];                 /* V_1 = P = 1 */
+        qj[i] = l.one[i];                 /* Q^0 */
     }
-    for (int bit = 63 - __builtin_clzll(k_all); bit >= 0; bit--) {
+    for (int bit = 63 - __builtin_clzll(l.k_all); bit >= 0; bit--) {
         const __m512i shift = _mm512_set1_epi64(bit);
 #pragma GCC unroll 8
         for (int i = 0; i < nv; i++) {
-            __mmask8 b = _mm512_test_epi64_mask(_mm512_srlv_epi64(k[i], shift), _mm512_set1_epi64(1));
-            struct limbs2 qj1 = redc104(qj[i], q[i], n0[i], n1[i], neg_inv[i]); /* Q^(j+1) */
+            __mmask8 b = _mm512_test_epi64_mask(_mm512_srlv_epi64(l.k[i], shift), _mm512_set1_epi64(1));
+            struct limbs2 qj1 = redc104(qj[i], q[i], l.n0[i], l.n1[i], l.neg_inv[i]); /* Q^(j+1) */
             /* V_j V_(j+1) - Q^j (+ 2n: Q^j < 2n). */
-            struct limbs2 product = sub_plus2(redc104(v0[i], v1[i], n0[i], n1[i], neg_inv[i]), qj[i], multiples[i][1]);
+            struct limbs2 product = sub_plus2(redc104(v0[i], v1[i], l.n0[i], l.n1[i], l.neg_inv[i]), qj[i], l.multiples[i][1]);
             /* V_j^2 - 2 Q^j or V_(j+1)^2 - 2 Q^(j+1) (+ 4n). */
             struct limbs2 q_sel = select2(b, qj[i], qj1);
-            struct limbs2 sq = sub_plus2(square104(select2(b, v0[i], v1[i]), n0[i], n1[i], neg_inv[i]),
-                                         add2(q_sel, q_sel), multiples[i][2]);
-            qj[i] = redc104(qj[i], q_sel, n0[i], n1[i], neg_inv[i]);
+            struct limbs2 sq = sub_plus2(square104(select2(b, v0[i], v1[i]), l.n0[i], l.n1[i], l.neg_inv[i]),
+                                         add2(q_sel, q_sel), l.multiples[i][2]);
+            qj[i] = redc104(qj[i], q_sel, l.n0[i], l.n1[i], l.neg_inv[i]);
             v0[i] = select2(b, sq, product);
             v1[i] = select2(b, product, sq);
         }
     }
-    for (int i = 0; i < nv; i++) {
-        /* U_k = 0 when 2 V_(k+1) = V_k (mod n), or V_k = 0 (both below 6n). */
-        struct limbs2 w = canonical(v1[i], multiples[i]);
-        struct limbs2 twice = canonical(add2(w, w), multiples[i]);
-        struct limbs2 vk = canonical(v0[i], multiples[i]);
-        __mmask8 u_zero = (__mmask8)(_mm512_cmpeq_epi64_mask(twice.lo, vk.lo) & _mm512_cmpeq_epi64_mask(twice.hi, vk.hi));
-        pass[i] = (__mmask8)(u_zero | _mm512_testn_epi64_mask(_mm512_or_si512(vk.lo, vk.hi), _mm512_set1_epi64(-1)));
-        v0[i] = vk;
-    }
+    for (int i = 0; i < nv; i++)
+        pass[i] = lucas_u_or_v_zero(&v0[i], v1[i], l.multiples[i]);
     /* V_(k 2^r) = V_(k 2^(r-1))^2 - 2 Q^(k 2^(r-1)) for 1 <= r < s. */
-    for (int r = 1; r < max_s; r++) {
+    for (int r = 1; r < l.max_s; r++) {
         const __m512i above = _mm512_set1_epi64((long long)(UINT64_C(1) << (r + 1)));
         for (int i = 0; i < nv; i++) {
-            v0[i] = sub_plus2(square104(v0[i], n0[i], n1[i], neg_inv[i]), add2(qj[i], qj[i]), multiples[i][2]);
-            qj[i] = square104(qj[i], n0[i], n1[i], neg_inv[i]);
-            __mmask8 in_range = _mm512_cmpge_epu64_mask(s_lanes[i], above); /* r < s */
-            pass[i] |= (__mmask8)(in_range & zero_mod(v0[i], multiples[i]));
+            v0[i] = sub_plus2(square104(v0[i], l.n0[i], l.n1[i], l.neg_inv[i]), add2(qj[i], qj[i]), l.multiples[i][2]);
+            qj[i] = square104(qj[i], l.n0[i], l.n1[i], l.neg_inv[i]);
+            __mmask8 in_range = _mm512_cmpge_epu64_mask(l.s_lanes[i], above); /* r < s */
+            pass[i] |= (__mmask8)(in_range & zero_mod(v0[i], l.multiples[i]));
         }
     }
 }
@@ -609,72 +635,43 @@ static inline void lucas_vectors64(const uint64_t *c, const int64_t *dd, int nv,
  * canonical() and zero_mod() read them. */
 static inline void lucas_q_minus_one_vectors64(const uint64_t *c, int nv, __mmask8 *pass)
 {
-    __m512i n0[VECTORS64], n1[VECTORS64], neg_inv[VECTORS64], k[VECTORS64], s_lanes[VECTORS64];
-    struct limbs2 v0[VECTORS64], v1[VECTORS64], one[VECTORS64], minus_one[VECTORS64];
-    struct limbs2 multiples[VECTORS64][3]; /* n, 2n, 4n */
-    __mmask8 odd_j[VECTORS64];             /* j odd: Q^j = -1 */
-    uint64_t ones[8 * VECTORS64], lanes_k[8 * VECTORS64], k_all = 0;
-    int max_s = 0;
-    for (int j = 0; j < 8 * nv; j++) {
-        uint64_t kk = c[j] + 1; /* c[j] < 2^64 - 1 */
-        int sj = __builtin_ctzll(kk);
-        lanes_k[j] = kk >> sj;
-        k_all |= lanes_k[j];
-        max_s = sj > max_s ? sj : max_s;
-        ones[j] = (uint64_t)(((unsigned __int128)1 << 104) % c[j]);
-    }
-    const __m512i low52 = _mm512_set1_epi64((long long)LOW52), zero = _mm512_setzero_si512();
+    struct lucas_lanes l;
+    lucas_lanes_init(&l, c, nv);
+    struct limbs2 v0[VECTORS64], v1[VECTORS64];
+    __mmask8 odd_j[VECTORS64]; /* j odd: Q^j = -1 */
     for (int i = 0; i < nv; i++) {
-        __m512i n = _mm512_loadu_si512((const void *)(c + 8 * i));
-        n0[i] = _mm512_and_si512(n, low52);
-        n1[i] = _mm512_srli_epi64(n, 52);
-        neg_inv[i] = _mm512_and_si512(_mm512_sub_epi64(zero, inverse52(n)), low52);
-        __m512i kk = _mm512_add_epi64(n, _mm512_set1_epi64(1));
-        s_lanes[i] = _mm512_and_si512(kk, _mm512_sub_epi64(zero, kk)); /* 2^s, the lowest bit of n + 1 */
-        k[i] = _mm512_loadu_si512((const void *)(lanes_k + 8 * i));
-        multiples[i][0] = split2(n);
-        multiples[i][1] = add2(multiples[i][0], multiples[i][0]);
-        multiples[i][2] = add2(multiples[i][1], multiples[i][1]);
-        __m512i one_lane = _mm512_loadu_si512((const void *)(ones + 8 * i));
-        one[i] = split2(one_lane);
-        minus_one[i] = split2(_mm512_sub_epi64(n, one_lane));
-        v0[i] = add2(one[i], one[i]); /* V_0 = 2 */
-        v1[i] = one[i];               /* V_1 = P = 1 */
+        v0[i] = add2(l.one[i], l.one[i]); /* V_0 = 2 */
+        v1[i] = l.one[i];                 /* V_1 = P = 1 */
         odd_j[i] = 0;
     }
-    for (int bit = 63 - __builtin_clzll(k_all); bit >= 0; bit--) {
+    for (int bit = 63 - __builtin_clzll(l.k_all); bit >= 0; bit--) {
         const __m512i shift = _mm512_set1_epi64(bit);
 #pragma GCC unroll 8
         for (int i = 0; i < nv; i++) {
-            __mmask8 b = _mm512_test_epi64_mask(_mm512_srlv_epi64(k[i], shift), _mm512_set1_epi64(1));
+            __mmask8 b = _mm512_test_epi64_mask(_mm512_srlv_epi64(l.k[i], shift), _mm512_set1_epi64(1));
             /* V_j V_(j+1) - Q^j: + 1 for odd j, + (n - 1) for even j. */
-            struct limbs2 product = add2(redc104(v0[i], v1[i], n0[i], n1[i], neg_inv[i]),
-                                         select2(odd_j[i], minus_one[i], one[i]));
+            struct limbs2 product = add2(redc104(v0[i], v1[i], l.n0[i], l.n1[i], l.neg_inv[i]),
+                                         select2(odd_j[i], l.minus_one[i], l.one[i]));
             /* The square of V_j (0 bit) or V_(j+1) (1 bit), with - 2 Q^j or
              * + 2 Q^j: + 2 when exactly one of (odd j, 1 bit) holds, else + 2 (n - 1). */
-            struct limbs2 sq = square104(select2(b, v0[i], v1[i]), n0[i], n1[i], neg_inv[i]);
-            struct limbs2 two_q = select2(odd_j[i] ^ b, minus_one[i], one[i]);
+            struct limbs2 sq = square104(select2(b, v0[i], v1[i]), l.n0[i], l.n1[i], l.neg_inv[i]);
+            struct limbs2 two_q = select2(odd_j[i] ^ b, l.minus_one[i], l.one[i]);
             sq = add2(sq, add2(two_q, two_q));
             v0[i] = select2(b, sq, product);
             v1[i] = select2(b, product, sq);
             odd_j[i] = b;
         }
     }
-    for (int i = 0; i < nv; i++) {
-        /* U_k = 0 when 2 V_(k+1) = V_k (mod n), or V_k = 0. */
-        struct limbs2 twice = canonical(add2(v1[i], v1[i]), multiples[i]);
-        struct limbs2 vk = canonical(v0[i], multiples[i]);
-        __mmask8 u_zero = (__mmask8)(_mm512_cmpeq_epi64_mask(twice.lo, vk.lo) & _mm512_cmpeq_epi64_mask(twice.hi, vk.hi));
-        pass[i] = (__mmask8)(u_zero | zero_mod(v0[i], multiples[i]));
-    }
+    for (int i = 0; i < nv; i++)
+        pass[i] = lucas_u_or_v_zero(&v0[i], v1[i], l.multiples[i]);
     /* V_(k 2^r) for 1 <= r < s: V^2 + 2 (Q^k = -1), then V^2 - 2. */
-    for (int r = 1; r < max_s; r++) {
+    for (int r = 1; r < l.max_s; r++) {
         const __m512i above = _mm512_set1_epi64((long long)(UINT64_C(1) << (r + 1)));
         for (int i = 0; i < nv; i++) {
-            struct limbs2 two_q = r == 1 ? one[i] : minus_one[i];
-            v0[i] = add2(square104(v0[i], n0[i], n1[i], neg_inv[i]), add2(two_q, two_q));
-            __mmask8 in_range = _mm512_cmpge_epu64_mask(s_lanes[i], above); /* r < s */
-            pass[i] |= (__mmask8)(in_range & zero_mod(v0[i], multiples[i]));
+            struct limbs2 two_q = r == 1 ? l.one[i] : l.minus_one[i];
+            v0[i] = add2(square104(v0[i], l.n0[i], l.n1[i], l.neg_inv[i]), add2(two_q, two_q));
+            __mmask8 in_range = _mm512_cmpge_epu64_mask(l.s_lanes[i], above); /* r < s */
+            pass[i] |= (__mmask8)(in_range & zero_mod(v0[i], l.multiples[i]));
         }
     }
 }

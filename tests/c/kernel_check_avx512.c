@@ -418,6 +418,46 @@ static int sprp(uint64_t n, uint64_t seed, const char *path)
     return 0;
 }
 
+/* One ladder (lucas_vectors64, or lucas_q_minus_one_vectors64 when
+ * q_minus_one, for values whose D is 5) on values[0..count) with their D,
+ * every vector count in turn, against the baseline's strong Lucas test; the
+ * must_pass ones (strong Lucas pseudoprimes) must pass. */
+static void check_lucas_ladder(const uint64_t *values, const uint64_t *d_values, const int8_t *must_pass,
+                               size_t count, int q_minus_one)
+{
+    const char *name = q_minus_one ? "lucas_q_minus_one_vectors64" : "lucas_vectors64";
+    char what[96];
+    for (size_t k = 0; k + 8 * VECTORS64 <= count;) {
+        int nv = 1 + (int)(k / (8 * VECTORS64)) % VECTORS64;
+        __mmask8 pass[VECTORS64];
+        int64_t dd[8 * VECTORS64];
+        for (int j = 0; j < 8 * nv; j++)
+            dd[j] = (int64_t)d_values[k + (size_t)j];
+        if (q_minus_one)
+            lucas_q_minus_one_vectors64(values + k, nv, pass);
+        else
+            lucas_vectors64(values + k, dd, nv, pass);
+        for (int i = 0; i < nv; i++)
+            for (int j = 0; j < 8; j++) {
+                size_t at = k + 8 * (size_t)i + (size_t)j;
+                int expected = strong_lucas_baseline(values[at]), got_pass = (pass[i] >> j) & 1;
+                checks++;
+                if (got_pass != expected) {
+                    snprintf(what, sizeof what, "%s vs strong_lucas_baseline", name);
+                    fail(what, values[at], got_pass, expected);
+                }
+                if (must_pass[at]) {
+                    checks++;
+                    if (!got_pass) {
+                        snprintf(what, sizeof what, "%s: a strong Lucas pseudoprime", name);
+                        fail(what, values[at], got_pass, 1);
+                    }
+                }
+            }
+        k += 8 * (size_t)nv;
+    }
+}
+
 /* lucas_vectors64 against the baseline's strong Lucas test, on about n odd
  * values (random and banded, every one that has a Selfridge D: primes,
  * composites, base-2 pseudoprimes alike) and those listed in PATH (the strong
@@ -465,56 +505,18 @@ static int lucas(uint64_t n, uint64_t seed, const char *path, const char *lucas_
             if (count == CHUNK)
                 break;
         }
-        for (size_t k = 0; k + 8 * VECTORS64 <= count;) {
-            int nv = 1 + (int)(k / (8 * VECTORS64)) % VECTORS64;
-            __mmask8 pass[VECTORS64];
-            int64_t dd[8 * VECTORS64];
-            for (int j = 0; j < 8 * nv; j++)
-                dd[j] = (int64_t)d_values[k + (size_t)j];
-            lucas_vectors64(values + k, dd, nv, pass);
-            for (int i = 0; i < nv; i++)
-                for (int j = 0; j < 8; j++) {
-                    size_t at = k + 8 * (size_t)i + (size_t)j;
-                    int expected = strong_lucas_baseline(values[at]), got_pass = (pass[i] >> j) & 1;
-                    checks++;
-                    if (got_pass != expected)
-                        fail("lucas_vectors64 vs strong_lucas_baseline", values[at], got_pass, expected);
-                    if (must_pass[at]) {
-                        checks++;
-                        if (!got_pass)
-                            fail("lucas_vectors64: a strong Lucas pseudoprime", values[at], got_pass, 1);
-                    }
-                }
-            k += 8 * (size_t)nv;
-        }
+        check_lucas_ladder(values, d_values, must_pass, count, 0);
         /* The values whose D is 5 through the Q = -1 V ladder too. */
-        static uint64_t fives[CHUNK];
+        static uint64_t fives[CHUNK], fives_d[CHUNK];
         static int8_t fives_must_pass[CHUNK];
         size_t n_fives = 0;
         for (size_t at = 0; at < count; at++)
             if ((int64_t)d_values[at] == 5) {
                 fives_must_pass[n_fives] = must_pass[at];
+                fives_d[n_fives] = 5;
                 fives[n_fives++] = values[at];
             }
-        for (size_t k = 0; k + 8 * VECTORS64 <= n_fives;) {
-            int nv = 1 + (int)(k / (8 * VECTORS64)) % VECTORS64;
-            __mmask8 pass[VECTORS64];
-            lucas_q_minus_one_vectors64(fives + k, nv, pass);
-            for (int i = 0; i < nv; i++)
-                for (int j = 0; j < 8; j++) {
-                    size_t at = k + 8 * (size_t)i + (size_t)j;
-                    int expected = strong_lucas_baseline(fives[at]), got_pass = (pass[i] >> j) & 1;
-                    checks++;
-                    if (got_pass != expected)
-                        fail("lucas_q_minus_one_vectors64 vs strong_lucas_baseline", fives[at], got_pass, expected);
-                    if (fives_must_pass[at]) {
-                        checks++;
-                        if (!got_pass)
-                            fail("lucas_q_minus_one_vectors64: a strong Lucas pseudoprime", fives[at], got_pass, 1);
-                    }
-                }
-            k += 8 * (size_t)nv;
-        }
+        check_lucas_ladder(fives, fives_d, fives_must_pass, n_fives, 1);
         if (done >= n)
             break;
         listed = 0; /* the listed values once */
