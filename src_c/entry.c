@@ -42,9 +42,13 @@ struct call {
      * thread, made by each thread at its first piece. */
     struct segsieve_context *large;
     struct segsieve_worker **large_workers;
-    /* The PLAN_RUNS path: the segmented sieve's context and one worker per thread. */
+    /* The PLAN_RUNS path: the segmented sieve's context, one worker per
+     * thread, whether the first round takes the run as given (see
+     * runs_region) and whether a check found it is not one. */
     struct segsieve_context *runs;
     struct segsieve_worker **run_workers;
+    int runs_assumed;
+    atomic_int runs_broken;
     /* The PLAN_SCAN pass: the values below 2^32 and the others, merged from
      * the threads. */
     atomic_ullong scan_min, scan_max, large_min, large_max;
@@ -154,9 +158,21 @@ static uint64_t bucketed_region(struct sched_worker *w, struct call *c, uint8_t 
     return count;
 }
 
-/* One part of the PLAN_RUNS path: a run [min, max] is counted or masked by
- * the segmented sieve; a part that is not a run within the context's range
- * is tested. */
+/* The values first, first + 1, ... of elements [lo, lo + len) counted or
+ * masked by the segmented sieve. */
+static int sieve_run_part(const struct call *c, struct segsieve_worker *worker, uint64_t first, size_t len,
+                          size_t lo, uint64_t *found)
+{
+    if (c->out) {
+        *found = 0;
+        return segsieve_mask(worker, first, 1, len, c->out + lo);
+    }
+    return segsieve_count(worker, first, first + (len - 1), found);
+}
+
+/* The PLAN_RUNS path's second round, when the first found the array is
+ * not one run: each part is counted or masked by the segmented sieve if it
+ * is a run [min, max] within the context's range, else tested. */
 static int answer_run_part(const struct call *c, struct segsieve_worker *worker, size_t lo, size_t hi,
                            uint64_t *found)
 {
@@ -167,11 +183,43 @@ static int answer_run_part(const struct call *c, struct segsieve_worker *worker,
         *found = c->ops->test(c->a, c->out, lo, hi, c->kernels);
         return PRIMES_OK;
     }
-    if (c->out) {
-        *found = 0;
-        return segsieve_mask(worker, min, 1, hi - lo, c->out + lo);
-    }
-    return segsieve_count(worker, min, max, found);
+    return sieve_run_part(c, worker, min, hi - lo, lo, found);
+}
+
+/* The PLAN_RUNS path's first round takes the array as the run [first_min,
+ * last_value] (its first chunk and last element say it may be) and splits
+ * the work in two kinds of item: sieving a piece's values (compute) and
+ * checking that the piece's elements are those values (memory).  A piece's
+ * item order, its sieve item then its checks, lets one thread check while
+ * the other sieves, instead of both reading memory at once; a failed check
+ * marks the round void, and run_runs then runs the second round. */
+static size_t run_piece(const struct call *c)
+{
+    return c->plan.chunk < c->n ? c->plan.chunk : c->n;
+}
+
+static size_t run_checks_per_piece(const struct call *c)
+{
+    return (run_piece(c) + RUN_CHECK_ELEMENTS - 1) / RUN_CHECK_ELEMENTS;
+}
+
+static int run_item(const struct call *c, struct segsieve_worker *worker, size_t item, uint64_t *found)
+{
+    size_t piece = run_piece(c), checks = run_checks_per_piece(c);
+    size_t lo = (item / (checks + 1)) * piece, k = item % (checks + 1);
+    size_t end = c->n - lo < piece ? c->n : lo + piece;
+    *found = 0;
+    if (k == 0)
+        return sieve_run_part(c, worker, c->facts.first_min + lo, end - lo, lo, found);
+    lo += (k - 1) * RUN_CHECK_ELEMENTS;
+    if (lo >= end) /* the last piece's checks past its end */
+        return PRIMES_OK;
+    size_t hi = end - lo < RUN_CHECK_ELEMENTS ? end : lo + RUN_CHECK_ELEMENTS;
+    uint64_t min, max;
+    if (lo < hi && !(c->ops->scan(c->a, lo, hi, &min, &max) && min == c->facts.first_min + lo
+                     && max == c->facts.first_min + (hi - 1)))
+        atomic_store_explicit((atomic_int *)&c->runs_broken, 1, memory_order_relaxed);
+    return PRIMES_OK;
 }
 
 static void runs_region(struct sched_worker *w, struct call *c)
@@ -182,13 +230,25 @@ static void runs_region(struct sched_worker *w, struct call *c)
         sched_fail(w, status);
     uint64_t count = 0, found;
     size_t lo, hi;
-    while (sched_next_chunk(w, c->n, c->plan.chunk, &lo, &hi)) {
-        status = answer_run_part(c, c->run_workers[id], lo, hi, &found);
-        if (status != PRIMES_OK) {
-            sched_fail(w, status);
-            break;
+    if (c->runs_assumed) {
+        size_t pieces = (c->n + run_piece(c) - 1) / run_piece(c);
+        while (sched_next_chunk(w, pieces * (run_checks_per_piece(c) + 1), 1, &lo, &hi)) {
+            status = c->run_workers[id] ? run_item(c, c->run_workers[id], lo, &found) : PRIMES_ENOMEM;
+            if (status != PRIMES_OK) {
+                sched_fail(w, status);
+                break;
+            }
+            count += found;
         }
-        count += found;
+    } else {
+        while (sched_next_chunk(w, c->n, RUN_PART_MIN, &lo, &hi)) {
+            status = answer_run_part(c, c->run_workers[id], lo, hi, &found);
+            if (status != PRIMES_OK) {
+                sched_fail(w, status);
+                break;
+            }
+            count += found;
+        }
     }
     sched_add_count(w, count);
 }
@@ -239,7 +299,20 @@ static int run_runs(struct call *c, const int *cancel, uint64_t *count)
         return status;
     c->run_workers = PRIMES_CALLOC((size_t)c->plan.threads, sizeof *c->run_workers);
     uint64_t total = 0;
+    c->runs_assumed = 1;
+    atomic_init(&c->runs_broken, 0);
     status = c->run_workers ? sched_run(c->plan.threads, cancel, call_region, c, &total) : PRIMES_ENOMEM;
+    if (status == PRIMES_OK && atomic_load(&c->runs_broken)) {
+        /* Not one run after all (a rare input: its first chunk and last
+         * element fit one): the second round, part by part.  Its workers
+         * are made again. */
+        for (int t = 0; t < c->plan.threads; t++) {
+            segsieve_worker_destroy(c->run_workers[t]);
+            c->run_workers[t] = NULL;
+        }
+        c->runs_assumed = 0;
+        status = sched_run(c->plan.threads, cancel, call_region, c, &total);
+    }
     if (c->run_workers)
         for (int t = 0; t < c->plan.threads; t++)
             segsieve_worker_destroy(c->run_workers[t]);

@@ -133,9 +133,11 @@ struct plan plan_make(const struct plan_facts *f)
          * planner prices the sieve below the test. */
         struct range_plan r = plan_range(f->first_min, 1, f->n, f->threads, f->method);
         if (r.engine == RANGE_SIEVE) {
+            /* The call's threads (they share the check of the elements
+             * with the sieving); the pieces are the range plan's, but no
+             * smaller than RUN_PIECE_MIN. */
             p.path = PLAN_RUNS;
-            p.threads = r.threads;
-            p.chunk = r.piece < RUN_PART_MIN ? RUN_PART_MIN : (size_t)r.piece;
+            p.chunk = r.piece < RUN_PIECE_MIN ? RUN_PIECE_MIN : (size_t)r.piece;
         } else {
             p.path = PLAN_PER_CHUNK;
         }

@@ -55,8 +55,8 @@ struct plan_facts {
      * the last element's value: together they say the whole array may be one
      * run [first_min, first_min + n - 1] (np.arange), which each part checks
      * for itself in the PLAN_RUNS path (a part that is not such a run is
-     * tested).  The PLAN_RUNS plan sets its own threads and chunk (from
-     * plan_range) in that round. */
+     * tested).  The PLAN_RUNS plan's chunk is the piece of the run that
+     * one sieve item covers (from plan_range, at least RUN_PIECE_MIN). */
     int first_consecutive;
     uint64_t last_value;
     /* The range and count of all values below 2^32, and of all values of

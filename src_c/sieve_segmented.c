@@ -295,6 +295,39 @@ static void cross_lists(uint8_t *seg, uint32_t end, uint32_t rebase, struct walk
     cross_class(seg, end, rebase, &lists[7], 7);
 }
 
+/* One walk run to `end` and dropped: the last segment's new primes. */
+static void cross_now(uint8_t *seg, uint32_t end, uint32_t a, uint32_t offset, unsigned windex, unsigned c)
+{
+    struct walk wk = {a, offset};
+    uint8_t index = (uint8_t)windex;
+    switch (c) { /* a constant class in each call of walk_cross */
+    case 0:
+        walk_cross(seg, end, 0, &wk, &index, 0);
+        break;
+    case 1:
+        walk_cross(seg, end, 0, &wk, &index, 1);
+        break;
+    case 2:
+        walk_cross(seg, end, 0, &wk, &index, 2);
+        break;
+    case 3:
+        walk_cross(seg, end, 0, &wk, &index, 3);
+        break;
+    case 4:
+        walk_cross(seg, end, 0, &wk, &index, 4);
+        break;
+    case 5:
+        walk_cross(seg, end, 0, &wk, &index, 5);
+        break;
+    case 6:
+        walk_cross(seg, end, 0, &wk, &index, 6);
+        break;
+    default:
+        walk_cross(seg, end, 0, &wk, &index, 7);
+        break;
+    }
+}
+
 static int walk_push(struct walk_list *list, uint32_t a, uint32_t offset, unsigned windex)
 {
     if (list->n == list->cap) {
@@ -456,6 +489,10 @@ struct core {
     struct prime_gen *gen;  /* or the second sieve */
     uint64_t pending;       /* a prime taken from the source, not yet used (0: none) */
     int exhausted;
+    /* While the piece's last segment adds its sieving primes: that
+     * segment's length in bytes, and each new prime crosses its multiples
+     * there at once instead of joining a list (see core_next); else 0. */
+    uint32_t direct_end;
 };
 
 /* The second sieve: the primes of [0, sqrt_max] for the main one, one at a
@@ -574,6 +611,13 @@ static int core_add_prime(struct core *cr, uint64_t p, double base_d)
     uint32_t a = (uint32_t)(p / 30);
     uint64_t rel = byte - cr->segment * cr->segment_bytes; /* from the current segment */
     if (p <= cr->medium_max) {
+        if (cr->direct_end) {
+            /* The last segment: every multiple left in the piece is in it.
+             * (The big primes keep their buckets: a bucket entry costs less
+             * than a walk's entry and exit for their one multiple or none.) */
+            cross_now(cr->seg, cr->direct_end, a, (uint32_t)rel, w, c);
+            return PRIMES_OK;
+        }
         struct walk_list *list = p <= cr->small_max ? &cr->small[c] : &cr->medium[c];
         return walk_push(list, a, (uint32_t)rel, w);
     }
@@ -690,13 +734,18 @@ static int core_next(struct core *cr, uint32_t *len)
     uint64_t high_off = 30 * (start + n) - 1;
     if (high_off > cr->last_off)
         high_off = cr->last_off;
-    int status = core_add_primes(cr, cr->base + high_off);
-    if (status != PRIMES_OK)
-        return status;
-
     uint8_t *seg = cr->seg;
     presieve(ctx, seg, cr->base / 30 + start, n);
     memset(seg + n, 0, 8);
+    /* The piece's last segment crosses its new primes as it adds them: a
+     * piece of one segment (a window of up to a few times 10^7 integers) then
+     * keeps no list of walks, and its working set is the segment and the
+     * sieving primes read in order. */
+    cr->direct_end = cr->segment == cr->last_segment ? n : 0;
+    int status = core_add_primes(cr, cr->base + high_off);
+    cr->direct_end = 0;
+    if (status != PRIMES_OK)
+        return status;
     /* Small primes chunk by chunk (each chunk stays in L1), then medium. */
     for (uint32_t end = cr->chunk_bytes; end < n; end += cr->chunk_bytes)
         cross_lists(seg, end, 0, cr->small);

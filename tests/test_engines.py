@@ -230,6 +230,93 @@ def test_mixed_inputs_around_2_32(name):
             assert primes.count(values, mode=mode, threads=2, method=method) == int(expected.sum())
 
 
+# --- arrays that look like one run above 2^32 (np.arange) but are not -------------------------
+#
+# The first chunk runs consecutively and the last element is a[0] + n - 1, so the
+# planner takes the array for one run: the segmented sieve answers the run while
+# the threads check the elements, and a failed check sends the call to a second
+# round, part by part.  Each case breaks the run in another way; the answer must
+# be the elements' own.  Unchanged elements are checked against the NumPy
+# reference sieve, changed ones against sympy.
+
+RUN_LOW, RUN_SIZE = 2**40 + 12_345, 2 * 10**6
+
+
+def _break_run(run, is_prime, how):
+    """``run`` changed so that the run's own answer would be wrong (``is_prime`` its mask)."""
+    values = run.copy()
+    prime_after = lambda at: at + int(np.argmax(is_prime[at:]))  # noqa: E731
+    if how == "swapped pair inside a check":
+        at = prime_after(values.size // 2)
+        values[[at, at + 1]] = values[[at + 1, at]]
+    elif how == "swapped pair across checks":  # the checks are RUN_CHECK_ELEMENTS = 2^16 long
+        at = next(k * 2**16 - 1 for k in range(1, 30) if is_prime[k * 2**16 - 1] != is_prime[k * 2**16])
+        values[[at, at + 1]] = values[[at + 1, at]]
+    elif how == "a value repeated":
+        at = prime_after(values.size // 3)
+        values[at] = values[at + 1]
+    elif how == "a small prime near the end":
+        values[np.flatnonzero(~is_prime[:-1])[-1]] = 7  # the last element stays
+    elif how == "a negative value":
+        values[prime_after(values.size // 2)] = -5
+    elif how == "a reversed stretch":
+        values[1_000_000:1_500_000] = values[1_000_000:1_500_000][::-1].copy()
+    elif how == "a value near 2^64":
+        values[values.size // 2 + int(np.argmin(is_prime[values.size // 2:]))] = np.uint64(2**64 - 59)  # a prime
+    return values
+
+
+BROKEN_RUNS = {
+    ("int64", "a negative value"),
+    ("uint64", "a value near 2^64"),
+    *((dtype, how) for dtype in ("int64", "uint64") for how in (
+        "swapped pair inside a check", "swapped pair across checks", "a value repeated",
+        "a small prime near the end", "a reversed stretch")),
+}
+
+
+@pytest.mark.parametrize("dtype, how", sorted(BROKEN_RUNS))
+def test_arrays_that_look_like_one_run_above_2_32(dtype, how):
+    sympy = pytest.importorskip("sympy")
+    run = np.arange(RUN_LOW, RUN_LOW + RUN_SIZE, dtype=np.uint64).astype(dtype)
+    run_mask = segment_mask(RUN_LOW, RUN_LOW + RUN_SIZE)
+    values = _break_run(run, run_mask, how)
+    # (the planner's first chunk, 31250 elements here, and the last element fit one run)
+    assert values[-1] == values[0] + (values.size - 1) and np.all(np.diff(values[:31_250].astype(np.int64)) == 1)
+    expected = run_mask.copy()
+    changed = np.flatnonzero(values != run)
+    assert changed.size > 0
+    expected[changed] = [sympy.isprime(int(v)) for v in values[changed]]
+    before = values.copy()
+    for method in METHODS:
+        for mode in MODES:
+            mask = primes.is_prime(values, mode=mode, threads=2, method=method)
+            np.testing.assert_array_equal(mask, expected, err_msg=f"{how} {dtype} {method} {mode}")
+            assert primes.count(values, mode=mode, threads=2, method=method) == int(expected.sum())
+    np.testing.assert_array_equal(values, before)
+    assert not np.array_equal(expected, run_mask)  # the break changes the answer
+    # and the run itself
+    assert primes.count(run, threads=2) == int(run_mask.sum())
+
+
+@pytest.mark.slow
+def test_a_run_of_several_pieces_broken_in_its_second():
+    # More than RUN_PIECE_MIN (2^25) elements: two pieces, each sieved by one
+    # thread while the other checks; the break is in the second piece.
+    low, size = 2**40, 2**25 + 10**6
+    run = np.arange(low, low + size, dtype=np.int64)
+    expected = segment_mask(low, low + size)
+    total = int(expected.sum())
+    assert primes.count(run, threads=2) == total
+    np.testing.assert_array_equal(primes.is_prime(run, threads=2), expected)
+    at = 2**25 + 500_000 + int(np.argmax(expected[2**25 + 500_000:]))  # a prime, then an even number
+    run[[at, at + 1]] = run[[at + 1, at]]
+    expected[[at, at + 1]] = expected[[at + 1, at]]
+    assert primes.count(run, threads=2) == total
+    np.testing.assert_array_equal(primes.is_prime(run, threads=2), expected)
+    del run, expected
+
+
 # The large cases: the bucketed sieve at every height (forced where auto tests),
 # 10^7 at 2^40 as in the bench, whole windows against gmpy2.
 SLOW_HIGH_WINDOWS = {

@@ -54,10 +54,10 @@ CHILD = textwrap.dedent(
         for method in ("auto", "sieve", "test"):
             faults = [(1, -1), (2, -1), (3, -1), (4, -1), (5, -1), (-1, 1), (-1, 2), (-1, 3)]
             if name in every_allocation and method != "test":
-                # the first 40 one by one (the context, the buckets, the first
-                # worker), then every fifth up to past the last (about 115:
-                # the four workers' walk lists grow as their pieces need)
-                faults += [(k, -1) for k in [*range(6, 40), *range(40, 140, 5)]]
+                # one by one to past the last (the context, the buckets, the
+                # four workers: 15 to 17 blocks; each piece is one segment,
+                # whose primes cross at once and keep no walk lists)
+                faults += [(k, -1) for k in range(6, 40)]
             for allocation, thread in faults:
                 inject(allocation, thread)
                 try:
@@ -106,9 +106,16 @@ def test_injected_faults_raise_leak_nothing_and_recover(fault_library, tmp_path)
             assert row["outcome"] == "MemoryError", row  # the first allocation always fails
         if row["thread"] == 1:
             assert row["outcome"] == "RuntimeError", row  # 4 threads need a thread start
-        if row["input"] in ("shuffled40", "across32") and 6 <= row["allocation"] < 40:
+        if row["input"] in ("shuffled40", "across32") and 6 <= row["allocation"] < 12:
             # the bucketed sieve's call makes more blocks than that: each one failed
             assert row["outcome"] == "MemoryError", row
+    for name in ("shuffled40", "across32"):
+        for method in ("auto", "sieve"):
+            # every allocation of the call failed it; those past its last did nothing
+            rows = sorted((row["allocation"], row["outcome"]) for row in report
+                          if row["input"] == name and row["method"] == method and row["thread"] == -1)
+            failed = [k for k, outcome in rows if outcome == "MemoryError"]
+            assert failed == [k for k, _ in rows if k <= failed[-1]] and failed[-1] >= 12, (name, method, rows)
 
 
 def test_normal_build_has_no_fault_injection():
