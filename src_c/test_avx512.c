@@ -12,7 +12,8 @@
  *              division by the first AVX512_TRIAL_PRIMES_32 odd primes (up to
  *              181 in the table) as n * p^-1 mod 2^32 <=
  *              (2^32 - 1) / p; the survivors, compacted (vpcompressd) into
- *              full vectors, take one strong test to base 2 in 8 lanes of 64
+ *              full vectors and queued by s = ctz(n - 1) across the call's
+ *              batches, take one strong test to base 2 in 8 lanes of 64
  *              bits with IFMA Montgomery arithmetic (R = 2^52, one 52-bit
  *              limb), AVX512_VECTORS vectors interleaved; a pass is a prime
  *              unless n is in the table of the 2314 base-2 strong
@@ -696,25 +697,112 @@ static inline int small_table_is_prime(uint32_t n) /* n < SMALL_LIMIT */
     return (small_odd_prime_bits[index >> 3] >> (index & 7u)) & 1u;
 }
 
-/* res[k] for k < count <= BATCH, every v[k] < 2^32. */
-static void classify_batch_u32(const uint32_t *v, size_t count, uint8_t *res)
+/* The survivors of trial division below 2^32 wait for the strong test in
+ * three queues by s = ctz(n - 1) (1, 2, 3 or more), across the batches of
+ * one kernel call.  A group's bit-by-bit tail, where each lane checks for -1,
+ * runs down from the largest s in the group (about 7 among 64 random
+ * values, a quarter of the kernel's time), so groups of one s run one or two
+ * such steps for three quarters of the values.  at[] are offsets into the
+ * call's result; room for a whole vector stored past the last one. */
+enum { SPRP_QUEUE = 8 * VECTORS, SPRP_CLASSES = 3 };
+struct sprp_queue {
+    uint32_t n[SPRP_CLASSES][SPRP_QUEUE + 16];
+    uint32_t at[SPRP_CLASSES][SPRP_QUEUE + 16];
+    size_t count[SPRP_CLASSES];
+};
+
+/* The strong test of c[0 .. count), count <= SPRP_QUEUE, answers into
+ * res[at[k]]: a pass is a prime unless n is a listed base-2 pseudoprime. */
+static void sprp_group(uint32_t *c, const uint32_t *at, size_t count, uint8_t *res)
 {
-    /* Survivors of trial division and their offsets; room for a whole vector
-     * stored past the last one, and for the padding of the last group. */
-    uint32_t cand[BATCH + 16], at[BATCH + 16];
-    size_t n_cand = 0;
+    for (size_t j = count; j % 8; j++) /* pad to whole vectors with a prime; its answers are not used */
+        c[j] = 4294967291u;
+    __mmask8 pass[VECTORS];
+    int nv = (int)((count + 7) / 8);
+    if (nv == VECTORS)
+        sprp2_vectors(c, VECTORS, pass); /* the common case, fully unrolled */
+    else
+        sprp2_vectors(c, nv, pass);
+    for (int i = 0; i < nv; i++) {
+        unsigned prime = pass[i];
+        if (prime)
+            for (unsigned maybe = prime & spsp2_maybe(c + 8 * (size_t)i); maybe; maybe &= maybe - 1) {
+                unsigned j = (unsigned)__builtin_ctz(maybe);
+                if (spsp2_listed_baseline(c[8 * (size_t)i + j]))
+                    prime &= ~(1u << j);
+            }
+        for (size_t j = 0; j < 8 && 8 * (size_t)i + j < count; j++)
+            res[at[8 * (size_t)i + j]] = (uint8_t)((prime >> j) & 1u);
+    }
+}
+
+/* Appends the lanes `take` of x (values) and where (their offsets) to
+ * queue `which`, running its first SPRP_QUEUE when that fills it. */
+static inline void sprp_push(struct sprp_queue *q, int which, __mmask16 take, __m512i x, __m512i where,
+                             uint8_t *res)
+{
+    size_t k = q->count[which];
+    _mm512_storeu_si512((void *)(q->n[which] + k), _mm512_maskz_compress_epi32(take, x));
+    _mm512_storeu_si512((void *)(q->at[which] + k), _mm512_maskz_compress_epi32(take, where));
+    k += (size_t)__builtin_popcount(take);
+    if (k >= SPRP_QUEUE) {
+        sprp_group(q->n[which], q->at[which], SPRP_QUEUE, res);
+        k -= SPRP_QUEUE;
+        memmove(q->n[which], q->n[which] + SPRP_QUEUE, k * sizeof(uint32_t));
+        memmove(q->at[which], q->at[which] + SPRP_QUEUE, k * sizeof(uint32_t));
+    }
+    q->count[which] = k;
+}
+
+/* Runs what the queues hold, one after another in groups of SPRP_QUEUE (at
+ * most one part-filled group), and empties them. */
+static void sprp_flush(struct sprp_queue *q, uint8_t *res)
+{
+    uint32_t n[SPRP_CLASSES * SPRP_QUEUE + 16], at[SPRP_CLASSES * SPRP_QUEUE];
+    size_t m = 0;
+    for (int which = 0; which < SPRP_CLASSES; which++) {
+        memcpy(n + m, q->n[which], q->count[which] * sizeof(uint32_t));
+        memcpy(at + m, q->at[which], q->count[which] * sizeof(uint32_t));
+        m += q->count[which];
+        q->count[which] = 0;
+    }
+    for (size_t g = 0; g < m; g += SPRP_QUEUE)
+        sprp_group(n + g, at + g, m - g < SPRP_QUEUE ? m - g : SPRP_QUEUE, res);
+}
+
+/* The answers of v[k] for k < count <= BATCH, every v[k] < 2^32, go to
+ * res[where[k]] (where NULL: res[first + k], zeroed here first; else the
+ * caller has zeroed them); the strong tests wait in q (answered by the time
+ * the kernel call returns).  Offsets below 2^32. */
+static void classify_batch_u32(const uint32_t *v, const uint32_t *where, size_t count, uint32_t first,
+                               uint8_t *res, struct sprp_queue *q)
+{
     static const uint32_t lane[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     const __m512i lanes = _mm512_loadu_si512((const void *)lane);
-    memset(res, 0, count);
+    const __m512i bit1 = _mm512_set1_epi32(2), bit2 = _mm512_set1_epi32(4);
+    /* Survivors of trial division and their offsets; room for a whole
+     * vector stored past the last one. */
+    uint32_t cand[BATCH + 16], cand_at[BATCH + 16];
+    size_t n_cand = 0;
+    if (!where)
+        memset(res + first, 0, count);
     for (size_t k = 0; k < count; k += 16) {
-        __m512i x;
+        __m512i x, at;
         __mmask16 valid = 0xffff;
         if (count - k >= 16) {
             x = _mm512_loadu_si512((const void *)(v + k));
+            at = where ? _mm512_loadu_si512((const void *)(where + k))
+                       : _mm512_add_epi32(lanes, _mm512_set1_epi32((int)(first + (uint32_t)k)));
         } else { /* the tail through a copy: no read past the array */
-            uint32_t tail[16] = {0};
+            uint32_t tail[16] = {0}, tail_at[16] = {0};
             memcpy(tail, v + k, (count - k) * sizeof(uint32_t));
             x = _mm512_loadu_si512((const void *)tail);
+            if (where) {
+                memcpy(tail_at, where + k, (count - k) * sizeof(uint32_t));
+                at = _mm512_loadu_si512((const void *)tail_at);
+            } else {
+                at = _mm512_add_epi32(lanes, _mm512_set1_epi32((int)(first + (uint32_t)k)));
+            }
             valid = (__mmask16)((1u << (count - k)) - 1);
         }
         __mmask16 large = valid & _mm512_cmpge_epu32_mask(x, _mm512_set1_epi32((int)SMALL_LIMIT));
@@ -722,37 +810,24 @@ static void classify_batch_u32(const uint32_t *v, size_t count, uint8_t *res)
          * the engines) from the bit table. */
         for (unsigned small = (unsigned)(valid & ~large); small; small &= small - 1) {
             unsigned j = (unsigned)__builtin_ctz(small);
-            res[k + j] = (uint8_t)small_table_is_prime(v[k + j]);
+            res[where ? where[k + j] : first + k + j] = (uint8_t)small_table_is_prime(v[k + j]);
         }
         __mmask16 odd = _mm512_test_epi32_mask(x, _mm512_set1_epi32(1));
         __mmask16 alive = no_factor32(x, large & odd);
         _mm512_storeu_si512((void *)(cand + n_cand), _mm512_maskz_compress_epi32(alive, x));
-        _mm512_storeu_si512((void *)(at + n_cand),
-                            _mm512_maskz_compress_epi32(alive, _mm512_add_epi32(lanes, _mm512_set1_epi32((int)k))));
+        _mm512_storeu_si512((void *)(cand_at + n_cand), _mm512_maskz_compress_epi32(alive, at));
         n_cand += (size_t)__builtin_popcount(alive);
     }
-    /* Pad to whole vectors with a prime; its answers are not used. */
-    for (size_t j = n_cand; j % 8; j++)
-        cand[j] = 4294967291u;
-    for (size_t g = 0; g < n_cand; g += 8 * VECTORS) {
-        __mmask8 pass[VECTORS];
-        size_t rest = (n_cand - g + 7) / 8;
-        int nv = rest < VECTORS ? (int)rest : VECTORS;
-        if (nv == VECTORS)
-            sprp2_vectors(cand + g, VECTORS, pass); /* the common case, fully unrolled */
-        else
-            sprp2_vectors(cand + g, nv, pass);
-        for (int i = 0; i < nv; i++) {
-            unsigned prime = pass[i];
-            if (prime)
-                for (unsigned maybe = prime & spsp2_maybe(cand + g + 8 * (size_t)i); maybe; maybe &= maybe - 1) {
-                    unsigned j = (unsigned)__builtin_ctz(maybe);
-                    if (spsp2_listed_baseline(cand[g + 8 * (size_t)i + j]))
-                        prime &= ~(1u << j);
-                }
-            for (size_t j = 0; j < 8 && g + 8 * (size_t)i + j < n_cand; j++)
-                res[at[g + 8 * (size_t)i + j]] = (uint8_t)((prime >> j) & 1u);
-        }
+    /* The survivors (about 16% of random input) into the queues by s:
+     * n = 3 mod 4 (s = 1), n = 5 mod 8 (s = 2), n = 1 mod 8. */
+    for (size_t k = 0; k < n_cand; k += 16) {
+        __mmask16 valid = n_cand - k >= 16 ? 0xffff : (__mmask16)((1u << (n_cand - k)) - 1);
+        __m512i x = _mm512_loadu_si512((const void *)(cand + k)), at = _mm512_loadu_si512((const void *)(cand_at + k));
+        __mmask16 s1 = _mm512_mask_test_epi32_mask(valid, x, bit1);
+        __mmask16 s2 = _mm512_mask_test_epi32_mask(valid & ~s1, x, bit2);
+        sprp_push(q, 0, s1, x, at, res);
+        sprp_push(q, 1, s2, x, at, res);
+        sprp_push(q, 2, valid & ~s1 & ~s2, x, at, res);
     }
 }
 
@@ -814,12 +889,11 @@ static void lucas_push(struct lucas_queue *q, uint64_t n, int64_t d, size_t at, 
 /* res[k] for k < count <= BATCH, any values; res is call_res + first, and the
  * strong Lucas tests wait in `queue` (answered by the time the call returns). */
 static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, struct lucas_queue *queue,
-                               uint8_t *call_res, size_t first)
+                               struct sprp_queue *sprp, uint8_t *call_res, size_t first)
 {
     uint32_t small[BATCH + 8], small_at[BATCH + 8];
     uint64_t large[BATCH + 8];
     uint32_t large_at[BATCH + 8];
-    uint8_t answer[BATCH];
     size_t n_small = 0, n_large = 0;
     static const uint64_t lane[8] = {0, 1, 2, 3, 4, 5, 6, 7};
     const __m512i lanes = _mm512_loadu_si512((const void *)lane);
@@ -840,7 +914,8 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
         _mm256_storeu_si256((__m256i *)(void *)(small + n_small),
                             _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(below, x)));
         _mm256_storeu_si256((__m256i *)(void *)(small_at + n_small),
-                            _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(below, index)));
+                            _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(
+                                below, _mm512_add_epi64(index, _mm512_set1_epi64((long long)first)))));
         n_small += (size_t)__builtin_popcount(below);
         __mmask8 odd = _mm512_test_epi64_mask(x, _mm512_set1_epi64(1));
         __mmask8 alive = no_factor64(x, (__mmask8)(valid & ~below & odd));
@@ -849,9 +924,7 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
                             _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(alive, index)));
         n_large += (size_t)__builtin_popcount(alive);
     }
-    classify_batch_u32(small, n_small, answer);
-    for (size_t j = 0; j < n_small; j++)
-        res[small_at[j]] = answer[j];
+    classify_batch_u32(small, small_at, n_small, 0, call_res, sprp);
     /* The survivors above 2^32 (about 12% of random input, every prime): the
      * base-2 strong test in vectors, which rejects nearly every composite;
      * those that pass (nearly all prime) complete Baillie-PSW with the
@@ -885,20 +958,39 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
 
 /* ---- the kernels ----------------------------------------------------------- */
 
+/* Each kernel call in blocks of KERNEL_BLOCK elements: the queues hold
+ * 32-bit offsets into a block's result. */
+enum { KERNEL_BLOCK = 1 << 30 };
+
 void classify_u32_avx512(const uint32_t *v, size_t count, uint8_t *res)
 {
-    for (size_t done = 0; done < count; done += BATCH)
-        classify_batch_u32(v + done, count - done < BATCH ? count - done : BATCH, res + done);
+    struct sprp_queue sprp;
+    for (size_t block = 0; block < count; block += KERNEL_BLOCK) {
+        size_t n = count - block < KERNEL_BLOCK ? count - block : KERNEL_BLOCK;
+        sprp.count[0] = sprp.count[1] = sprp.count[2] = 0;
+        for (size_t done = 0; done < n; done += BATCH)
+            classify_batch_u32(v + block + done, NULL, n - done < BATCH ? n - done : BATCH, (uint32_t)done,
+                               res + block, &sprp);
+        sprp_flush(&sprp, res + block);
+    }
 }
 
 void classify_u64_avx512(const uint64_t *v, size_t count, uint8_t *res)
 {
     struct lucas_queue queue;
-    queue.count[0] = queue.count[1] = 0;
-    for (size_t done = 0; done < count; done += BATCH)
-        classify_batch_u64(v + done, count - done < BATCH ? count - done : BATCH, res + done, &queue, res, done);
-    lucas_flush(&queue, 0, res);
-    lucas_flush(&queue, 1, res);
+    struct sprp_queue sprp;
+    for (size_t block = 0; block < count; block += KERNEL_BLOCK) {
+        size_t n = count - block < KERNEL_BLOCK ? count - block : KERNEL_BLOCK;
+        queue.count[0] = queue.count[1] = 0;
+        sprp.count[0] = sprp.count[1] = sprp.count[2] = 0;
+        uint8_t *r = res + block;
+        for (size_t done = 0; done < n; done += BATCH)
+            classify_batch_u64(v + block + done, n - done < BATCH ? n - done : BATCH, r + done, &queue, &sprp, r,
+                               done);
+        sprp_flush(&sprp, r);
+        lucas_flush(&queue, 0, r);
+        lucas_flush(&queue, 1, r);
+    }
 }
 
 const struct test_kernels test_kernels_avx512 = {
