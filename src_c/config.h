@@ -40,10 +40,10 @@
  * with 16-bit offsets.  Long calls keep the kernels' vectors full: the AVX2
  * kernel packs survivors across a call (1024 was 7% faster than 256 on random
  * input), and the AVX-512 one queues them by s across a call, which needs a
- * few groups of 64 per queue: 4096 and the queues together against 1024
- * without them, one thread, in-process interleaved medians on the AMD EPYC,
- * 1.6% faster on random uint32, 6% on random uint64, 2.4% on primes below
- * 2^32, 8.8% on random int64 below 2^31. */
+ * few groups of 8 * AVX512_VECTORS per queue: 4096 and the queues together
+ * against 1024 without them, one thread, in-process interleaved medians on
+ * the AMD EPYC, 1.6% faster on random uint32, 6% on random uint64, 2.4% on
+ * primes below 2^32, 8.8% on random int64 below 2^31. */
 #define KERNEL_CALL_ELEMENTS ((size_t)4096)
 #define BASELINE_BATCH 256
 
@@ -59,10 +59,12 @@
  * on random 32-bit input), and the vectors of 8 strong tests each that run
  * interleaved: an IFMA Montgomery product is a chain of three dependent
  * multiplications (about 12 cycles), so several vectors in flight keep the
- * multiplier busy (4 to 12 measured the same on an AMD EPYC, whose 512-bit
- * IFMA issues about one a cycle). */
+ * multiplier busy (on an AMD EPYC, whose 512-bit IFMA issues about one a
+ * cycle, 5 to 7 measured the same and 8 was 5-6% slower on random and prime
+ * input below 2^32: its six vectors of state per group no longer fit the 32
+ * registers). */
 #define AVX512_BATCH 1024
-#define AVX512_VECTORS 8
+#define AVX512_VECTORS 6
 /* The same for the 64-bit test: two limbs per value, so half as many vectors
  * fit the 32 registers. */
 #define AVX512_VECTORS_64 4

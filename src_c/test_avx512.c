@@ -700,7 +700,7 @@ static inline int small_table_is_prime(uint32_t n) /* n < SMALL_LIMIT */
 /* The survivors of trial division below 2^32 wait for the strong test in
  * three queues by s = ctz(n - 1) (1, 2, 3 or more), across the batches of
  * one kernel call.  A group's bit-by-bit tail, where each lane checks for -1,
- * runs down from the largest s in the group (about 7 among 64 random
+ * runs down from the largest s in the group (about 6 among 48 random
  * values, a quarter of the kernel's time), so groups of one s run one or two
  * such steps for three quarters of the values.  at[] are offsets into the
  * call's result; room for a whole vector stored past the last one. */
