@@ -54,6 +54,7 @@
 
 #include <string.h>
 
+_Static_assert(AVX512_TRIAL_CHAINS >= 1, "config.h: at least one chain");
 enum { BATCH = AVX512_BATCH, VECTORS = AVX512_VECTORS, VECTORS64 = AVX512_VECTORS_64 };
 
 #define LOW52 ((UINT64_C(1) << 52) - 1)
@@ -118,12 +119,21 @@ static inline __mmask16 no_factor32(__m512i x, __mmask16 alive)
 {
     const struct divisor32 *d = divisors32;
     OPAQUE(d);
+    /* Independent chains of masked comparisons, joined at the end: a
+     * fraction of one chain's latency. */
+    __mmask16 chain[AVX512_TRIAL_CHAINS];
+    chain[0] = alive;
+    for (int c = 1; c < AVX512_TRIAL_CHAINS; c++)
+        chain[c] = 0xffff;
 #pragma GCC unroll 64
     for (size_t i = 0; i < AVX512_TRIAL_PRIMES_32; i++) {
         __m512i product = _mm512_mullo_epi32(x, _mm512_set1_epi32((int)d[i].inverse));
-        alive = _mm512_mask_cmpge_epu32_mask(alive, product, _mm512_set1_epi32((int)d[i].above));
+        chain[i % AVX512_TRIAL_CHAINS] = _mm512_mask_cmpge_epu32_mask(chain[i % AVX512_TRIAL_CHAINS], product,
+                                                               _mm512_set1_epi32((int)d[i].above));
     }
-    return alive;
+    for (int c = 1; c < AVX512_TRIAL_CHAINS; c++)
+        alive &= chain[c];
+    return chain[0] & alive;
 }
 
 /* Lanes of x (8 x 64 bits) with no factor among divisors64. */
@@ -131,12 +141,19 @@ static inline __mmask8 no_factor64(__m512i x, __mmask8 alive)
 {
     const struct divisor64 *d = divisors64;
     OPAQUE(d);
+    __mmask8 chain[AVX512_TRIAL_CHAINS]; /* as no_factor32 */
+    chain[0] = alive;
+    for (int c = 1; c < AVX512_TRIAL_CHAINS; c++)
+        chain[c] = 0xff;
 #pragma GCC unroll 128
     for (size_t i = 0; i < AVX512_TRIAL_PRIMES_64; i++) {
         __m512i product = _mm512_mullo_epi64(x, _mm512_set1_epi64((long long)d[i].inverse));
-        alive = _mm512_mask_cmpge_epu64_mask(alive, product, _mm512_set1_epi64((long long)d[i].above));
+        chain[i % AVX512_TRIAL_CHAINS] = _mm512_mask_cmpge_epu64_mask(chain[i % AVX512_TRIAL_CHAINS], product,
+                                                               _mm512_set1_epi64((long long)d[i].above));
     }
-    return alive;
+    for (int c = 1; c < AVX512_TRIAL_CHAINS; c++)
+        alive &= chain[c];
+    return chain[0] & alive;
 }
 
 /* ---- Montgomery arithmetic with IFMA, R = 2^52, odd n < 2^32 ------------------
