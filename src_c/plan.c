@@ -127,10 +127,15 @@ struct plan plan_make(const struct plan_facts *f)
     } else if (!f->have_first_chunk) {
         p.path = PLAN_NEED_FIRST_CHUNK;
     } else if (f->first_consecutive && f->first_min <= UINT64_MAX - (f->n - 1)
-               && f->last_value == f->first_min + (f->n - 1) && f->last_value >= TWO_POW_32) {
-        /* It looks like one run of consecutive values reaching 2^32 or above
-         * (np.arange): the segmented sieve over parts of it, when the range
-         * planner prices the sieve below the test. */
+               && f->last_value == f->first_min + (f->n - 1)
+               && (f->last_value >= TWO_POW_32
+                   || (double)f->n >= RUN_BELOW_2_32_ELEMENTS_PER_SIEVING_PRIME * plan_sieving_primes(f->last_value))) {
+        /* It looks like one run of consecutive values (np.arange): the
+         * segmented sieve over pieces of it, when the range planner prices
+         * the sieve below the test.  Below 2^32 too, unless the run is
+         * short beside the sieving primes it needs (config.h): one sieve
+         * of the run beside the threads' check of the elements costs a
+         * half to a seventh of a window sieve per chunk. */
         struct range_plan r = plan_range(f->first_min, 1, f->n, f->threads, f->method);
         if (r.engine == RANGE_SIEVE) {
             /* The call's threads (they share the check of the elements

@@ -40,7 +40,7 @@ enum plan_path {
     PLAN_PER_CHUNK,        /* chunks on the threads, each choosing with plan_chunk() */
     PLAN_SCAN,             /* one pass for the ranges of the values below and above 2^32, then plan again */
     PLAN_BUCKETED,         /* the bucketed sieve for one or both of those parts, the test for the rest */
-    PLAN_RUNS,             /* a run reaching 2^32 or above: parts sieved by the segmented sieve */
+    PLAN_RUNS,             /* one run of consecutive values: pieces sieved by the segmented sieve */
 };
 
 /* What is known about a call. */

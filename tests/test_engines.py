@@ -230,8 +230,10 @@ def test_mixed_inputs_around_2_32(name):
             assert primes.count(values, mode=mode, threads=2, method=method) == int(expected.sum())
 
 
-# --- arrays that look like one run above 2^32 (np.arange) but are not -------------------------
+# --- arrays that look like one run (np.arange) but are not --------------------------------------
 #
+# At 2^40, and below 2^32 (from 10^6, as int32 and uint64), where long runs take
+# the same path.
 # The first chunk runs consecutively and the last element is a[0] + n - 1, so the
 # planner takes the array for one run: the segmented sieve answers the run while
 # the threads check the elements, and a failed check sends the call to a second
@@ -239,7 +241,7 @@ def test_mixed_inputs_around_2_32(name):
 # be the elements' own.  Unchanged elements are checked against the NumPy
 # reference sieve, changed ones against sympy.
 
-RUN_LOW, RUN_SIZE = 2**40 + 12_345, 2 * 10**6
+RUN_LOWS, RUN_SIZE = {"2^40": 2**40 + 12_345, "10^6": 10**6 + 77}, 2 * 10**6
 
 
 def _break_run(run, is_prime, how):
@@ -266,20 +268,24 @@ def _break_run(run, is_prime, how):
     return values
 
 
+_BREAKS = ("swapped pair inside a check", "swapped pair across checks", "a value repeated",
+           "a small prime near the end", "a reversed stretch")
 BROKEN_RUNS = {
-    ("int64", "a negative value"),
-    ("uint64", "a value near 2^64"),
-    *((dtype, how) for dtype in ("int64", "uint64") for how in (
-        "swapped pair inside a check", "swapped pair across checks", "a value repeated",
-        "a small prime near the end", "a reversed stretch")),
+    ("2^40", "int64", "a negative value"),
+    ("2^40", "uint64", "a value near 2^64"),
+    ("10^6", "int32", "a negative value"),
+    ("10^6", "uint64", "a value near 2^64"),
+    *(("2^40", dtype, how) for dtype in ("int64", "uint64") for how in _BREAKS),
+    *(("10^6", dtype, how) for dtype in ("int32", "uint64") for how in _BREAKS),
 }
 
 
-@pytest.mark.parametrize("dtype, how", sorted(BROKEN_RUNS))
-def test_arrays_that_look_like_one_run_above_2_32(dtype, how):
+@pytest.mark.parametrize("height, dtype, how", sorted(BROKEN_RUNS))
+def test_arrays_that_look_like_one_run(height, dtype, how):
     sympy = pytest.importorskip("sympy")
-    run = np.arange(RUN_LOW, RUN_LOW + RUN_SIZE, dtype=np.uint64).astype(dtype)
-    run_mask = segment_mask(RUN_LOW, RUN_LOW + RUN_SIZE)
+    low = RUN_LOWS[height]
+    run = np.arange(low, low + RUN_SIZE, dtype=np.uint64).astype(dtype)
+    run_mask = segment_mask(low, low + RUN_SIZE)
     values = _break_run(run, run_mask, how)
     # (the planner's first chunk, 31250 elements here, and the last element fit one run)
     assert values[-1] == values[0] + (values.size - 1) and np.all(np.diff(values[:31_250].astype(np.int64)) == 1)
@@ -291,7 +297,7 @@ def test_arrays_that_look_like_one_run_above_2_32(dtype, how):
     for method in METHODS:
         for mode in MODES:
             mask = primes.is_prime(values, mode=mode, threads=2, method=method)
-            np.testing.assert_array_equal(mask, expected, err_msg=f"{how} {dtype} {method} {mode}")
+            np.testing.assert_array_equal(mask, expected, err_msg=f"{height} {how} {dtype} {method} {mode}")
             assert primes.count(values, mode=mode, threads=2, method=method) == int(expected.sum())
     np.testing.assert_array_equal(values, before)
     assert not np.array_equal(expected, run_mask)  # the break changes the answer

@@ -352,9 +352,18 @@ static void runs_above_2_32_use_the_segmented_sieve(void)
     /* not a run after all (the last value is elsewhere): per chunk */
     f.last_value = two40 + n;
     CHECK(plan_make(&f).path == PLAN_PER_CHUNK);
-    /* a run below 2^32: the window sieve per chunk, as before */
+    /* a run below 2^32: the segmented sieve too, when it is long beside
+     * its sieving primes (10^7 from 1000: 446 of them) ... */
     f.first_min = 1000, f.first_max = 1000 + 65535, f.last_value = 1000 + n - 1;
-    CHECK(plan_make(&f).path == PLAN_PER_CHUNK);
+    CHECK(plan_make(&f).path == PLAN_RUNS);
+    /* ... and not when it is short (2 10^4 at 2^31: 4792 sieving primes,
+     * 8 per element needed), nor at 8 elements per prime less one */
+    struct plan_facts short_run = {.n = 20000, .threads = 2, .method = PRIMES_METHOD_AUTO, .have_first_chunk = 1,
+                                   .first_min = UINT64_C(1) << 31, .first_max = (UINT64_C(1) << 31) + 624,
+                                   .first_consecutive = 1, .last_value = (UINT64_C(1) << 31) + 19999};
+    CHECK(plan_make(&short_run).path == PLAN_PER_CHUNK);
+    short_run.n = 200000, short_run.last_value = (UINT64_C(1) << 31) + 199999;
+    CHECK(plan_make(&short_run).path == PLAN_RUNS);
     /* 10^6 near 2^64: the test */
     f.n = 1000000, f.first_min = UINT64_MAX - 999999, f.first_max = f.first_min + 65535, f.last_value = UINT64_MAX;
     CHECK(plan_make(&f).path == PLAN_PER_CHUNK);
