@@ -38,6 +38,7 @@
 #include "fault_injection.h"
 #include "modarith.h"
 #include "scheduler.h"
+#include "sieve_segmented.h"
 #include "sieve_window.h"
 #include "tables.h"
 #include "test_kernels.h"
@@ -557,7 +558,22 @@ struct rows_call {
     int method;
     uint8_t *windows;
     uint64_t *counts;
+    /* When the flat array looks like one run (the planner's PLAN_RUNS, as
+     * in primes_count_*): the segmented sieve's context for [0, last], one
+     * worker and one mask of a piece (c->piece bytes) per thread. */
+    struct segsieve_context *runs;
+    uint64_t first;
+    struct segsieve_worker **run_workers;
+    uint8_t *masks;
+    size_t piece, next_piece, next_check;
+    int runs_broken;
 };
+
+/* The pieces of the flat array that the runs path masks at a time: about
+ * ROWS_RUN_ELEMENTS_PER_SIEVING_PRIME elements per sieving prime (each piece
+ * places them all), within [ROWS_RUN_PIECE_MIN, ROWS_RUN_PIECE_MAX]: small
+ * enough below 2^32 that the piece's mask stays in the L2 cache. */
+enum { ROWS_RUN_PIECE_MIN = 1 << 20, ROWS_RUN_PIECE_MAX = 1 << 22, ROWS_RUN_ELEMENTS_PER_SIEVING_PRIME = 256 };
 
 /* One chunk [lo, hi) of the flat array, which may cross rows: one engine for
  * the whole chunk (as primes_count_* chooses it), its counts added row by row. */
@@ -587,13 +603,74 @@ static void rows_chunk(struct rows_call *c, size_t lo, size_t hi, uint8_t *windo
     }
 }
 
+/* The runs path takes the flat array for the run [first, last] (its first
+ * chunk and last element say it may be) and splits the work, as
+ * primes_count_*'s PLAN_RUNS path does (entry.c, run_item), into items of
+ * two kinds: a piece's mask by the segmented sieve, summed row by row
+ * (compute), and a check that RUN_CHECK_ELEMENTS elements are those values
+ * (memory).  The first thread takes the pieces and the others the checks,
+ * each turning to the other kind when its own runs out, so that one thread
+ * reads memory while another sieves (two reading at once go no faster than
+ * one).  A failed check marks the counts void; rows_call_run then counts
+ * again by the chunk engines. */
+static int rows_run_item(struct rows_call *c, struct segsieve_worker *worker, uint8_t *mask, int sieve, size_t item)
+{
+    size_t lo = item * (sieve ? c->piece : RUN_CHECK_ELEMENTS);
+    size_t hi = c->n - lo < (sieve ? c->piece : RUN_CHECK_ELEMENTS) ? c->n : lo + (sieve ? c->piece : RUN_CHECK_ELEMENTS);
+    if (!sieve) {
+        uint64_t min, max;
+        if (!(c->ops->scan(c->a, lo, hi, &min, &max) && min == c->first + lo && max == c->first + (hi - 1)))
+            __atomic_store_n(&c->runs_broken, 1, __ATOMIC_RELAXED);
+        return PRIMES_OK;
+    }
+    int status = segsieve_mask(worker, c->first + lo, 1, hi - lo, mask);
+    if (status != PRIMES_OK)
+        return status;
+    for (size_t start = lo; start < hi;) {
+        size_t row = start / c->cols, row_end = (row + 1) * c->cols;
+        row_end = row_end < hi ? row_end : hi;
+        __atomic_fetch_add(&c->counts[row], sum_of_flags(mask + (start - lo), row_end - start), __ATOMIC_RELAXED);
+        start = row_end;
+    }
+    return PRIMES_OK;
+}
+
+/* The next item of kind `sieve` (1: pieces, 0: checks), or 0 when none is left. */
+static int rows_take(struct rows_call *c, int sieve, size_t *item)
+{
+    size_t *next = sieve ? &c->next_piece : &c->next_check;
+    size_t total = sieve ? (c->n + c->piece - 1) / c->piece : (c->n + RUN_CHECK_ELEMENTS - 1) / RUN_CHECK_ELEMENTS;
+    *item = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+    return *item < total;
+}
+
 static void rows_region(struct sched_worker *w, void *arg)
 {
     struct rows_call *c = arg;
-    uint8_t *window = c->windows + WINDOW_BYTES * (size_t)sched_thread_id(w);
+    int id = sched_thread_id(w);
+    uint8_t *window = c->windows + WINDOW_BYTES * (size_t)id;
     size_t lo, hi;
-    while (sched_next_chunk(w, c->n, c->chunk, &lo, &hi))
-        rows_chunk(c, lo, hi, window);
+    if (!c->runs) {
+        while (sched_next_chunk(w, c->n, c->chunk, &lo, &hi))
+            rows_chunk(c, lo, hi, window);
+        return;
+    }
+    int status = segsieve_worker_create(c->runs, &c->run_workers[id]);
+    size_t tickets = (c->n + c->piece - 1) / c->piece + (c->n + RUN_CHECK_ELEMENTS - 1) / RUN_CHECK_ELEMENTS;
+    /* One scheduler ticket per item (it stops the loop on a failure or a
+     * cancel); the ticket's item is of this thread's kind while any is left. */
+    while (status == PRIMES_OK && sched_next_chunk(w, tickets, 1, &lo, &hi)) {
+        int sieve = id == 0;
+        size_t item;
+        if (!rows_take(c, sieve, &item)) {
+            sieve = !sieve;
+            if (!rows_take(c, sieve, &item))
+                break;
+        }
+        status = rows_run_item(c, c->run_workers[id], c->masks + c->piece * (size_t)id, sieve, item);
+    }
+    if (status != PRIMES_OK)
+        sched_fail(w, status);
 }
 
 static int rows_call_run(const struct element_ops *ops, enum next_kind kind, const void *a, size_t rows,
@@ -614,16 +691,56 @@ static int rows_call_run(const struct element_ops *ops, enum next_kind kind, con
     if (n == 0)
         return PRIMES_OK;
     /* The threads and chunks of primes_count_* for the same n. */
-    struct plan_facts facts = {.n = n, .threads = threads, .method = method};
+    struct plan_facts facts = {.n = n, .threads = threads, .method = method, .kernel_level = kernels->level};
     struct plan plan = plan_make(&facts);
     struct rows_call c = {
         .ops = ops, .kind = kind, .kernels = kernels, .a = a, .rows = rows, .cols = cols, .n = n,
         .chunk = plan.chunk < CHUNK_MIN ? CHUNK_MIN : plan.chunk > CHUNK_MAX ? CHUNK_MAX : plan.chunk, .method = method, .counts = counts,
     };
+    if (plan.path == PLAN_NEED_FIRST_CHUNK) {
+        /* Whether the flat array looks like one run, as primes_count_* asks:
+         * then pieces of it are masked by the segmented sieve (each checked
+         * to be a run first), as fast as the flat count. */
+        facts.first_consecutive = ops->scan(a, 0, plan.chunk < n ? plan.chunk : n, &facts.first_min, &facts.first_max);
+        uint64_t last_min;
+        ops->scan(a, n - 1, n, &last_min, &facts.last_value);
+        facts.have_first_chunk = 1;
+        if (plan_make(&facts).path == PLAN_RUNS) {
+            struct segsieve_options options = {0};
+            options.width_hint = (uint64_t)n;
+            int status = segsieve_context_create(facts.last_value, &options, cancel, &c.runs);
+            if (status != PRIMES_OK)
+                return status;
+            c.first = facts.first_min;
+            double piece = ROWS_RUN_ELEMENTS_PER_SIEVING_PRIME * plan_sieving_primes(facts.last_value);
+            c.piece = piece < ROWS_RUN_PIECE_MIN ? ROWS_RUN_PIECE_MIN
+                      : piece > ROWS_RUN_PIECE_MAX ? ROWS_RUN_PIECE_MAX : (size_t)piece;
+            c.run_workers = PRIMES_CALLOC((size_t)plan.threads, sizeof *c.run_workers);
+            c.masks = PRIMES_MALLOC((n < c.piece ? n : c.piece) * (size_t)plan.threads);
+        }
+    }
     c.windows = PRIMES_MALLOC(WINDOW_BYTES * (size_t)plan.threads);
-    if (!c.windows)
-        return PRIMES_ENOMEM;
-    int status = sched_run(plan.threads, cancel, rows_region, &c, NULL);
+    int status = PRIMES_ENOMEM;
+    if (c.windows && (!c.runs || (c.run_workers && c.masks)))
+        status = sched_run(plan.threads, cancel, rows_region, &c, NULL);
+    if (status == PRIMES_OK && c.runs && c.runs_broken) {
+        /* Not one run after all: the counts again, by the chunk engines. */
+        for (size_t r = 0; r < rows; r++)
+            counts[r] = 0;
+        for (int t = 0; t < plan.threads; t++) { /* workers before their context */
+            segsieve_worker_destroy(c.run_workers[t]);
+            c.run_workers[t] = NULL;
+        }
+        segsieve_context_destroy(c.runs);
+        c.runs = NULL;
+        status = sched_run(plan.threads, cancel, rows_region, &c, NULL);
+    }
+    if (c.run_workers)
+        for (int t = 0; t < plan.threads; t++)
+            segsieve_worker_destroy(c.run_workers[t]);
+    PRIMES_FREE(c.run_workers);
+    PRIMES_FREE(c.masks);
+    segsieve_context_destroy(c.runs);
     PRIMES_FREE(c.windows);
     return status;
 }

@@ -52,22 +52,27 @@ void sieve_odd_window(uint64_t lo, size_t count, uint8_t *marks)
     }
 }
 
+uint64_t sum_of_flags(const uint8_t *flags, size_t n)
+{
+    uint64_t total = 0;
+    size_t j = 0;
+    /* Eight 0/1 bytes at a time: multiplying by 0x0101...01 adds them all
+     * into the top byte (at most 8, so nothing carries out). */
+    for (; j + 8 <= n; j += 8) {
+        uint64_t word;
+        memcpy(&word, flags + j, 8);
+        total += (word * UINT64_C(0x0101010101010101)) >> 56;
+    }
+    for (; j < n; j++)
+        total += flags[j];
+    return total;
+}
+
 uint64_t count_run(uint64_t min, uint64_t max, uint64_t base, const uint8_t *marks)
 {
     uint64_t count = min <= 2 && 2 <= max;
-    if (max > base) {
-        size_t end = (size_t)((max - base - 1) >> 1) + 1; /* past the last odd number <= max */
-        size_t j = 0;
-        /* Eight 0/1 bytes at a time: multiplying by 0x0101...01 adds them all
-         * into the top byte (at most 8, so nothing carries out). */
-        for (; j + 8 <= end; j += 8) {
-            uint64_t word;
-            memcpy(&word, marks + j, 8);
-            count += (word * UINT64_C(0x0101010101010101)) >> 56;
-        }
-        for (; j < end; j++)
-            count += marks[j];
-    }
+    if (max > base)
+        count += sum_of_flags(marks, (size_t)((max - base - 1) >> 1) + 1); /* to the last odd number <= max */
     return count;
 }
 

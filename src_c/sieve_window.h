@@ -15,6 +15,9 @@
  * (tables.h); the other sieving primes cross off their odd multiples. */
 void sieve_odd_window(uint64_t lo, size_t count, uint8_t *marks);
 
+/* The sum of n bytes that are each 0 or 1 (marks, masks), eight at a time. */
+uint64_t sum_of_flags(const uint8_t *flags, size_t n);
+
 /* The number of primes among the consecutive integers min..max, from marks
  * sieved by sieve_odd_window(base + 1, ...) with base = min rounded down to
  * even, covering max. */

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from support import ALL_DTYPES, LARGEST_PRIME, METHODS, MODES, load_json, sample, sieve_mask
+from support import ALL_DTYPES, LARGEST_PRIME, METHODS, MODES, load_json, sample, segment_mask, sieve_mask
 
 import primes
 from primes import reference
@@ -273,6 +273,28 @@ def test_count_along_trailing_axes_against_the_sieve(dtype: str) -> None:
         negative = -run[:, :300].astype(dtype) + 100
         want = np.count_nonzero(mask[np.clip(negative.astype(np.int64), 0, None)], axis=1)
         assert (primes.count(negative, axis=1) == want).all()
+
+
+@pytest.mark.parametrize("low", [0, 10**6 + 77, 2**32 - 10**6, 2**40])
+def test_count_rows_of_runs_and_of_arrays_that_only_look_like_one(low: int) -> None:
+    # The flat array one run (np.arange cut into rows): the segmented sieve's
+    # path, pieces masked while the elements are checked; then broken where a
+    # check sees it (a swapped pair at a prime, a value repeated), which
+    # counts again by the chunk engines.  Reference: the NumPy sieve.
+    rows, cols = 200, 10_000
+    run = np.arange(low, low + rows * cols, dtype=np.uint64).astype(np.int64)
+    mask = segment_mask(low, low + rows * cols)
+    broken, broken_mask = run.copy(), mask.copy()
+    at = rows * cols // 2 + int(np.argmax(mask[rows * cols // 2:]))  # a prime, then an even number
+    broken[[at, at + 1]], broken_mask[[at, at + 1]] = broken[[at + 1, at]], broken_mask[[at + 1, at]]
+    later = rows * cols * 3 // 4 + int(np.argmax(mask[rows * cols * 3 // 4:]))
+    broken[later], broken_mask[later] = broken[later + 1], broken_mask[later + 1]
+    for values, want in ((run, mask), (broken, broken_mask)):
+        want_rows = want.reshape(rows, cols).sum(axis=1)
+        for method in METHODS:
+            for mode in MODES:
+                got = primes.count(values.reshape(rows, cols), axis=1, mode=mode, threads=2, method=method)
+                assert (got == want_rows).all(), (low, method, mode)
 
 
 def test_count_rows_of_large_values_and_modes() -> None:
