@@ -150,6 +150,16 @@ struct plan plan_make(const struct plan_facts *f)
         /* The first chunk's values are close together: the input is locally
          * dense (a range, sorted data) and each chunk decides for itself. */
         p.path = PLAN_PER_CHUNK;
+    } else if (!f->have_scan && f->first_max < TWO_POW_32 && f->method != PRIMES_METHOD_SIEVE
+               && !want_bucketed(f->method, &(struct small_range){f->first_min, f->first_max, f->n}, f->kernel_level)) {
+        /* A first chunk below 2^32 whose span, taken as that of all the
+         * values below 2^32 (the true span is no narrower) with every
+         * element among them, already makes the bucketed sieve dearer than
+         * the test (random 31-bit data): skip the pass, as for wide 64-bit
+         * data below.  (With fewer such elements the sieve's span costs the
+         * same and the test less; values of 2^32 and above later in the
+         * input are tested, not bucketed.) */
+        p.path = PLAN_PER_CHUNK;
     } else if (f->first_min >= TWO_POW_32 && f->method != PRIMES_METHOD_SIEVE
                && !want_bucketed_large(f->method, &(struct small_range){f->first_min, f->first_max, f->n}, f->kernel_level)) {
         /* A first chunk with no value below 2^32 whose span, taken as the

@@ -126,7 +126,14 @@ static void dense_unordered_input_below_2_32_is_bucketed(void)
           == PLAN_BUCKETED);
     CHECK(after_scan(100000, 2, PRIMES_METHOD_AUTO, 0, 1 << 24, 1 << 20, (1 << 20) + 1000001, 100000).path
           == PLAN_PER_CHUNK);
-    /* Sparse (random 31-bit values): the test, chunk by chunk. */
+    /* Sparse (random 31-bit values): the test, chunk by chunk, and with no
+     * pass when the first chunk's span already rules the sieve out (in
+     * auto mode; the forced sieve decides after the pass) ... */
+    CHECK(after_first_chunk(160000, 2, PRIMES_METHOD_AUTO, 5, INT32_MAX - 3).path == PLAN_PER_CHUNK);
+    CHECK(after_first_chunk(160000, 2, PRIMES_METHOD_SIEVE, 5, INT32_MAX - 3).path == PLAN_SCAN);
+    /* ... but a pass when the span might still pay (10^6 values in a first
+     * span of 2 10^6) */
+    CHECK(after_first_chunk(1000000, 2, PRIMES_METHOD_AUTO, 3000000, 5000000).path == PLAN_SCAN);
     CHECK(after_scan(160000, 2, PRIMES_METHOD_AUTO, 0, INT32_MAX, 5, INT32_MAX - 3, 160000).path
           == PLAN_PER_CHUNK);
     /* Everything below 2^16 (the bit table answers) or nothing below 2^32. */
