@@ -124,17 +124,7 @@ def format_ratio(ratio: float) -> str:
     return f"{ratio:.1f}x" if ratio >= 10 else f"{ratio:.2f}x"
 
 
-# A pause before each timed call.  numba's parallel code runs on OpenMP
-# workers that spin for a few milliseconds after each call; on a 2-core
-# machine the method timed next then gets half the CPU for its own threads
-# (measured: count(np.arange(10**6)) in pthreads mode 4.1 ms right after the
-# numba peer, 0.9 ms after a 5 ms pause, 0.6 ms with no numba call before).
-# The pause lets every method start on idle cores; it is not timed.
-SETTLE_SECONDS = 0.01
-
-
 def _timed(function: Callable[[Any], Any], argument: Any) -> "tuple[float, Any]":
-    time.sleep(SETTLE_SECONDS)
     start = time.perf_counter()
     value = function(argument)
     return time.perf_counter() - start, value
