@@ -93,4 +93,13 @@ extern const struct element_ops element_ops_uint32;
 extern const struct element_ops element_ops_int64;
 extern const struct element_ops element_ops_uint64;
 
+/* Whether a[lo..hi) (lo < hi) holds the values first + lo, ..., first + hi - 1:
+ * the check of an array taken for one run (np.arange). */
+static inline int elements_are_run(const struct element_ops *ops, const void *a, size_t lo, size_t hi,
+                                   uint64_t first)
+{
+    uint64_t min, max;
+    return ops->scan(a, lo, hi, &min, &max) && min == first + lo && max == first + (hi - 1);
+}
+
 #endif /* PRIMES_ELEMENTS_H */

@@ -215,9 +215,7 @@ static int run_item(const struct call *c, struct segsieve_worker *worker, size_t
     if (lo >= end) /* the last piece's checks past its end */
         return PRIMES_OK;
     size_t hi = end - lo < RUN_CHECK_ELEMENTS ? end : lo + RUN_CHECK_ELEMENTS;
-    uint64_t min, max;
-    if (lo < hi && !(c->ops->scan(c->a, lo, hi, &min, &max) && min == c->facts.first_min + lo
-                     && max == c->facts.first_min + (hi - 1)))
+    if (lo < hi && !elements_are_run(c->ops, c->a, lo, hi, c->facts.first_min))
         atomic_store_explicit((atomic_int *)&c->runs_broken, 1, memory_order_relaxed);
     return PRIMES_OK;
 }
@@ -351,11 +349,7 @@ static int run_call(const struct element_ops *ops, const void *a, size_t n, int 
         return PRIMES_OK;
     }
     if (c.plan.path == PLAN_NEED_FIRST_CHUNK) {
-        c.facts.first_consecutive
-            = ops->scan(a, 0, c.plan.chunk < n ? c.plan.chunk : n, &c.facts.first_min, &c.facts.first_max);
-        uint64_t last_min;
-        ops->scan(a, n - 1, n, &last_min, &c.facts.last_value);
-        c.facts.have_first_chunk = 1;
+        plan_look_at_first_chunk(&c.facts, ops, a, c.plan.chunk);
         c.plan = plan_make(&c.facts);
     }
     if (c.plan.path == PLAN_RUNS)

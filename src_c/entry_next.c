@@ -618,8 +618,7 @@ static int rows_run_item(struct rows_call *c, struct segsieve_worker *worker, ui
     size_t lo = item * (sieve ? c->piece : RUN_CHECK_ELEMENTS);
     size_t hi = c->n - lo < (sieve ? c->piece : RUN_CHECK_ELEMENTS) ? c->n : lo + (sieve ? c->piece : RUN_CHECK_ELEMENTS);
     if (!sieve) {
-        uint64_t min, max;
-        if (!(c->ops->scan(c->a, lo, hi, &min, &max) && min == c->first + lo && max == c->first + (hi - 1)))
+        if (!elements_are_run(c->ops, c->a, lo, hi, c->first))
             __atomic_store_n(&c->runs_broken, 1, __ATOMIC_RELAXED);
         return PRIMES_OK;
     }
@@ -701,10 +700,7 @@ static int rows_call_run(const struct element_ops *ops, enum next_kind kind, con
         /* Whether the flat array looks like one run, as primes_count_* asks:
          * then pieces of it are masked by the segmented sieve (each checked
          * to be a run first), as fast as the flat count. */
-        facts.first_consecutive = ops->scan(a, 0, plan.chunk < n ? plan.chunk : n, &facts.first_min, &facts.first_max);
-        uint64_t last_min;
-        ops->scan(a, n - 1, n, &last_min, &facts.last_value);
-        facts.have_first_chunk = 1;
+        plan_look_at_first_chunk(&facts, ops, a, plan.chunk);
         if (plan_make(&facts).path == PLAN_RUNS) {
             struct segsieve_options options = {0};
             options.width_hint = (uint64_t)n;
