@@ -559,21 +559,14 @@ struct rows_call {
     uint8_t *windows;
     uint64_t *counts;
     /* When the flat array looks like one run (the planner's PLAN_RUNS, as
-     * in primes_count_*): the segmented sieve's context for [0, last], one
-     * worker and one mask of a piece (c->piece bytes) per thread. */
+     * in primes_count_*): the segmented sieve's context for [0, last] and
+     * one worker per thread. */
     struct segsieve_context *runs;
     uint64_t first;
     struct segsieve_worker **run_workers;
-    uint8_t *masks;
     size_t piece, next_piece, next_check;
     int runs_broken;
 };
-
-/* The pieces of the flat array that the runs path masks at a time: about
- * ROWS_RUN_ELEMENTS_PER_SIEVING_PRIME elements per sieving prime (each piece
- * places them all), within [ROWS_RUN_PIECE_MIN, ROWS_RUN_PIECE_MAX]: small
- * enough below 2^32 that the piece's mask stays in the L2 cache. */
-enum { ROWS_RUN_PIECE_MIN = 1 << 20, ROWS_RUN_PIECE_MAX = 1 << 22, ROWS_RUN_ELEMENTS_PER_SIEVING_PRIME = 256 };
 
 /* One chunk [lo, hi) of the flat array, which may cross rows: one engine for
  * the whole chunk (as primes_count_* chooses it), its counts added row by row. */
@@ -606,14 +599,14 @@ static void rows_chunk(struct rows_call *c, size_t lo, size_t hi, uint8_t *windo
 /* The runs path takes the flat array for the run [first, last] (its first
  * chunk and last element say it may be) and splits the work, as
  * primes_count_*'s PLAN_RUNS path does (entry.c, run_item), into items of
- * two kinds: a piece's mask by the segmented sieve, summed row by row
- * (compute), and a check that RUN_CHECK_ELEMENTS elements are those values
- * (memory).  The first thread takes the pieces and the others the checks,
+ * two kinds: a piece's values counted by the segmented sieve into the
+ * rows they fall in (compute, with no mask), and a check that
+ * RUN_CHECK_ELEMENTS elements are those values (memory).  The first thread takes the pieces and the others the checks,
  * each turning to the other kind when its own runs out, so that one thread
  * reads memory while another sieves (two reading at once go no faster than
  * one).  A failed check marks the counts void; rows_call_run then counts
  * again by the chunk engines. */
-static int rows_run_item(struct rows_call *c, struct segsieve_worker *worker, uint8_t *mask, int sieve, size_t item)
+static int rows_run_item(struct rows_call *c, struct segsieve_worker *worker, int sieve, size_t item)
 {
     size_t lo = item * (sieve ? c->piece : RUN_CHECK_ELEMENTS);
     size_t hi = c->n - lo < (sieve ? c->piece : RUN_CHECK_ELEMENTS) ? c->n : lo + (sieve ? c->piece : RUN_CHECK_ELEMENTS);
@@ -622,16 +615,7 @@ static int rows_run_item(struct rows_call *c, struct segsieve_worker *worker, ui
             __atomic_store_n(&c->runs_broken, 1, __ATOMIC_RELAXED);
         return PRIMES_OK;
     }
-    int status = segsieve_mask(worker, c->first + lo, 1, hi - lo, mask);
-    if (status != PRIMES_OK)
-        return status;
-    for (size_t start = lo; start < hi;) {
-        size_t row = start / c->cols, row_end = (row + 1) * c->cols;
-        row_end = row_end < hi ? row_end : hi;
-        __atomic_fetch_add(&c->counts[row], sum_of_flags(mask + (start - lo), row_end - start), __ATOMIC_RELAXED);
-        start = row_end;
-    }
-    return PRIMES_OK;
+    return segsieve_count_bins(worker, c->first + lo, c->first + (hi - 1), c->first, c->cols, c->counts);
 }
 
 /* The next item of kind `sieve` (1: pieces, 0: checks), or 0 when none is left. */
@@ -666,7 +650,7 @@ static void rows_region(struct sched_worker *w, void *arg)
             if (!rows_take(c, sieve, &item))
                 break;
         }
-        status = rows_run_item(c, c->run_workers[id], c->masks + c->piece * (size_t)id, sieve, item);
+        status = rows_run_item(c, c->run_workers[id], sieve, item);
     }
     if (status != PRIMES_OK)
         sched_fail(w, status);
@@ -698,8 +682,9 @@ static int rows_call_run(const struct element_ops *ops, enum next_kind kind, con
     };
     if (plan.path == PLAN_NEED_FIRST_CHUNK) {
         /* Whether the flat array looks like one run, as primes_count_* asks:
-         * then pieces of it are masked by the segmented sieve (each checked
-         * to be a run first), as fast as the flat count. */
+         * then pieces of it (the flat count's, a chunk each) are counted
+         * row by row by the segmented sieve, each checked to be a run, as
+         * fast as the flat count. */
         plan_look_at_first_chunk(&facts, ops, a, plan.chunk);
         if (plan_make(&facts).path == PLAN_RUNS) {
             struct segsieve_options options = {0};
@@ -708,16 +693,13 @@ static int rows_call_run(const struct element_ops *ops, enum next_kind kind, con
             if (status != PRIMES_OK)
                 return status;
             c.first = facts.first_min;
-            double piece = ROWS_RUN_ELEMENTS_PER_SIEVING_PRIME * plan_sieving_primes(facts.last_value);
-            c.piece = piece < ROWS_RUN_PIECE_MIN ? ROWS_RUN_PIECE_MIN
-                      : piece > ROWS_RUN_PIECE_MAX ? ROWS_RUN_PIECE_MAX : (size_t)piece;
+            c.piece = plan.chunk < n ? plan.chunk : n;
             c.run_workers = PRIMES_CALLOC((size_t)plan.threads, sizeof *c.run_workers);
-            c.masks = PRIMES_MALLOC((n < c.piece ? n : c.piece) * (size_t)plan.threads);
         }
     }
     c.windows = PRIMES_MALLOC(WINDOW_BYTES * (size_t)plan.threads);
     int status = PRIMES_ENOMEM;
-    if (c.windows && (!c.runs || (c.run_workers && c.masks)))
+    if (c.windows && (!c.runs || c.run_workers))
         status = sched_run(plan.threads, cancel, rows_region, &c, NULL);
     if (status == PRIMES_OK && c.runs && c.runs_broken) {
         /* Not one run after all: the counts again, by the chunk engines. */
@@ -735,7 +717,6 @@ static int rows_call_run(const struct element_ops *ops, enum next_kind kind, con
         for (int t = 0; t < plan.threads; t++)
             segsieve_worker_destroy(c.run_workers[t]);
     PRIMES_FREE(c.run_workers);
-    PRIMES_FREE(c.masks);
     segsieve_context_destroy(c.runs);
     PRIMES_FREE(c.windows);
     return status;

@@ -1242,6 +1242,76 @@ int segsieve_count(struct segsieve_worker *w, uint64_t first, uint64_t last, uin
     return status;
 }
 
+/* Residues r < x prime to 30, for each x < 30: the low bits of a byte that
+ * lie below residue x (the bits go up with the residue). */
+static const uint8_t residues_below[30] = {0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4,
+                                           4, 4, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7};
+
+static inline unsigned bits_in_byte(unsigned b)
+{
+    b = b - ((b >> 1) & 0x55u);
+    b = (b & 0x33u) + ((b >> 2) & 0x33u);
+    return (b + (b >> 4)) & 0x0fu;
+}
+
+/* Set bits of bytes [from, to) of p (no alignment needed). */
+static uint64_t popcount_range(const uint8_t *p, size_t from, size_t to)
+{
+    size_t whole = (to - from) & ~(size_t)7;
+    uint64_t total = popcount_bytes(p + from, whole);
+    for (from += whole; from < to; from++)
+        total += bits_in_byte(p[from]);
+    return total;
+}
+
+/* The primes of the segment's integers base + d, d0 <= d < d1 (offsets from
+ * the piece's base, within the segment that starts at byte seg_start). */
+static uint64_t count_between(const uint8_t *seg, uint64_t seg_start, uint64_t d0, uint64_t d1)
+{
+    size_t i0 = (size_t)(d0 / 30 - seg_start), i1 = (size_t)(d1 / 30 - seg_start);
+    unsigned x0 = (unsigned)(d0 % 30), x1 = (unsigned)(d1 % 30);
+    /* Whole bytes [i0, i1), less the bits of byte i0 below d0, plus those of
+     * byte i1 below d1 (never read when d1 starts a byte: it may be past the
+     * segment).  The sum is never negative; the wrap of the subtraction
+     * cancels. */
+    uint64_t n = popcount_range(seg, i0, i1) - bits_in_byte(seg[i0] & ((1u << residues_below[x0]) - 1));
+    if (x1)
+        n += bits_in_byte(seg[i1] & ((1u << residues_below[x1]) - 1));
+    return n;
+}
+
+int segsieve_count_bins(struct segsieve_worker *w, uint64_t first, uint64_t last, uint64_t origin,
+                        uint64_t width, uint64_t *bins)
+{
+    if (first > last)
+        return PRIMES_OK;
+    if (origin > first || width == 0)
+        return PRIMES_EINVAL;
+    int status = worker_begin(w, first, last);
+    if (status != PRIMES_OK)
+        return status;
+    for (uint64_t p = 2; p <= 5; p += (p == 2 ? 1 : 2))
+        if (first <= p && p <= last)
+            __atomic_fetch_add(&bins[(p - origin) / width], 1, __ATOMIC_RELAXED);
+    const struct core *cr = &w->core;
+    uint64_t seg_start, last_d = last - cr->base;
+    uint32_t len;
+    while ((status = worker_next(w, &seg_start, &len)) == PRIMES_OK && len) {
+        /* Offsets from the base: the segment holds [30 seg_start, d_end);
+         * the bits outside [first, last] are clear. */
+        uint64_t d = 30 * seg_start, d_end = d + 30 * (uint64_t)len;
+        if (d < first - cr->base)
+            d = first - cr->base;
+        while (d < d_end && d <= last_d) {
+            uint64_t rel = cr->base + d - origin, bin = rel / width, left = width - rel % width;
+            uint64_t d_next = d_end - d < left ? d_end : d + left;
+            __atomic_fetch_add(&bins[bin], count_between(cr->seg, seg_start, d, d_next), __ATOMIC_RELAXED);
+            d = d_next;
+        }
+    }
+    return status;
+}
+
 static uint64_t gcd64(uint64_t a, uint64_t b)
 {
     while (b) {

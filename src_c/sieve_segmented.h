@@ -91,6 +91,13 @@ size_t segsieve_worker_bytes(const struct segsieve_worker *worker);
 /* The number of primes in [first, last]; last <= max_last. */
 int segsieve_count(struct segsieve_worker *worker, uint64_t first, uint64_t last, uint64_t *count);
 
+/* Adds to bins[k] the number of primes v in [first, last] with (v - origin)
+ * / width == k; origin <= first, width >= 1, last <= max_last.  The bins may
+ * be shared with other threads: each is added to atomically, once a segment.
+ * The cost is segsieve_count's (a count per row of a run, with no mask). */
+int segsieve_count_bins(struct segsieve_worker *worker, uint64_t first, uint64_t last, uint64_t origin,
+                        uint64_t width, uint64_t *bins);
+
 /* The number of primes among first, first + step, ..., first + (n - 1) step;
  * step >= 1, n >= 1, first + (n - 1) step <= max_last.  The cost is that of
  * sieving [first, first + (n - 1) step] (none when gcd(step, 30) rules every

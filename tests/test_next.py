@@ -275,13 +275,18 @@ def test_count_along_trailing_axes_against_the_sieve(dtype: str) -> None:
         assert (primes.count(negative, axis=1) == want).all()
 
 
-@pytest.mark.parametrize("low", [0, 10**6 + 77, 2**32 - 10**6, 2**40])
-def test_count_rows_of_runs_and_of_arrays_that_only_look_like_one(low: int) -> None:
+@pytest.mark.parametrize(
+    ("low", "cols"),
+    [(0, 10_000), (10**6 + 77, 10_000), (2**32 - 10**6, 10_000), (2**40, 10_000), (0, 257), (2**32 - 10**6, 389), (2**40 + 3, 999_983)],
+)
+def test_count_rows_of_runs_and_of_arrays_that_only_look_like_one(low: int, cols: int) -> None:
     # The flat array one run (np.arange cut into rows): the segmented sieve's
-    # path, pieces masked while the elements are checked; then broken where a
-    # check sees it (a swapped pair at a prime, a value repeated), which
-    # counts again by the chunk engines.  Reference: the NumPy sieve.
-    rows, cols = 200, 10_000
+    # path, each piece's primes counted into the rows they fall in (short
+    # rows, rows longer than a piece, rows that end inside a byte of the
+    # sieve's 30-integer wheel) while the elements are checked; then broken where a check sees it (a
+    # swapped pair at a prime, a value repeated), which counts again by the
+    # chunk engines.  Reference: the NumPy sieve.
+    rows = 2_000_000 // cols
     run = np.arange(low, low + rows * cols, dtype=np.uint64).astype(np.int64)
     mask = segment_mask(low, low + rows * cols)
     broken, broken_mask = run.copy(), mask.copy()
