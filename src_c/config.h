@@ -70,10 +70,14 @@
 #define AVX512_VECTORS_64 4
 /* Trial division before those tests: the first this many odd primes (10: up
  * to 31 below 2^32; 24: up to 97 above).  A prime p costs every value one
- * multiplication and one comparison per vector and saves a strong test for
- * about 1/p of the survivors: measured on an AMD EPYC with AVX-512 (one
- * 512-bit IFMA or VPMULLD a cycle), the optimum was 8-12 primes below 2^32 and
- * 15-30 above (bench/README.md has the sweep; the tables hold 41 and 100). */
+ * multiplication and one comparison (above 2^32: one IFMA and one vector
+ * minimum) per vector and saves a strong test for about 1/p of the
+ * survivors: measured on an AMD EPYC with AVX-512 (one 512-bit IFMA or
+ * VPMULLD a cycle), the optimum was 8-12 primes below 2^32 and 15-30 above
+ * (bench/README.md has the sweep; the tables hold 41 and 100); on an Intel
+ * Xeon (Sapphire Rapids class) with the IFMA trial division above 2^32, 24
+ * and 32 measured best on random uint64 (16, 44 and 60 slower; a noisy
+ * machine, three rounds each). */
 #define AVX512_TRIAL_PRIMES_32 10
 #define AVX512_TRIAL_PRIMES_64 24
 /* ... whose masked comparisons form this many independent chains (prime i

@@ -20,8 +20,9 @@
  *              pseudoprimes below 2^32 (a gathered bit of a hashed filter
  *              first, the search of the table for the few it lets by).
  *   n >= 2^32  8 lanes of 64 bits: trial division by the first
- *              AVX512_TRIAL_PRIMES_64 odd primes (n * p^-1 mod 2^64 <=
- *              (2^64 - 1) / p); the survivors, compacted, take the strong
+ *              AVX512_TRIAL_PRIMES_64 odd primes (n reduced below 2^52 mod
+ *              a product of a few of them, then t * p^-1 mod 2^52 <=
+ *              (2^52 - 1) / p, all in IFMA low halves); the survivors, compacted, take the strong
  *              test to base 2 in IFMA Montgomery arithmetic with two 52-bit
  *              limbs (R = 2^104), AVX512_VECTORS_64 vectors interleaved; the
  *              few that pass (nearly all prime) complete Baillie-PSW with the
@@ -75,10 +76,8 @@ enum { BATCH = AVX512_BATCH, VECTORS = AVX512_VECTORS, VECTORS64 = AVX512_VECTOR
 #define INV_STEP64(x, p) ((uint64_t)((x) * (UINT64_C(2) - (uint64_t)(p) * (x))))
 #define INV64(p) \
     INV_STEP64(INV_STEP64(INV_STEP64(INV_STEP64(INV_STEP64((uint64_t)(p), (p)), (p)), (p)), (p)), (p))
-#define T64(p) { INV64(p), UINT64_MAX / (p) + 1 }
 
 struct divisor32 { uint32_t inverse, above; }; /* above: (2^32 - 1) / p + 1 */
-struct divisor64 { uint64_t inverse, above; };
 
 /* The odd primes up to 181 (181^2 < 2^16: any n >= 2^16 they divide is composite). */
 static const struct divisor32 divisors32[] = {
@@ -88,23 +87,37 @@ static const struct divisor32 divisors32[] = {
     T32(139), T32(149), T32(151), T32(157), T32(163), T32(167), T32(173), T32(179), T32(181),
 };
 
-/* The odd primes up to 547, for n >= 2^32. */
-static const struct divisor64 divisors64[] = {
-    T64(3), T64(5), T64(7), T64(11), T64(13), T64(17), T64(19), T64(23), T64(29), T64(31), T64(37),
-    T64(41), T64(43), T64(47), T64(53), T64(59), T64(61), T64(67), T64(71), T64(73), T64(79), T64(83),
-    T64(89), T64(97), T64(101), T64(103), T64(107), T64(109), T64(113), T64(127), T64(131), T64(137),
-    T64(139), T64(149), T64(151), T64(157), T64(163), T64(167), T64(173), T64(179), T64(181), T64(191),
-    T64(193), T64(197), T64(199), T64(211), T64(223), T64(227), T64(229), T64(233), T64(239), T64(241),
-    T64(251), T64(257), T64(263), T64(269), T64(271), T64(277), T64(281), T64(283), T64(293), T64(307),
-    T64(311), T64(313), T64(317), T64(331), T64(337), T64(347), T64(349), T64(353), T64(359), T64(367),
-    T64(373), T64(379), T64(383), T64(389), T64(397), T64(401), T64(409), T64(419), T64(421), T64(431),
-    T64(433), T64(439), T64(443), T64(449), T64(457), T64(461), T64(463), T64(467), T64(479), T64(487),
-    T64(491), T64(499), T64(503), T64(509), T64(521), T64(523), T64(541), T64(547),
+/* For n >= 2^32 the 64-bit products (VPMULLQ: three micro-ops and about 15
+ * cycles on Intel's cores) are avoided.  With n = h 2^32 + l, t = h (2^32 mod
+ * M) + l is n mod M for M = p q ..., and below 2^52 when M <= 2^20; then p
+ * divides n exactly when t * p^-1 (mod 2^52) <= (2^52 - 1) / p: one IFMA
+ * low half (VPMADD52LUQ) makes each group's t and one more each prime's
+ * product.  The odd primes up to 547 in groups of product below 2^20, in
+ * order, each with its primes' inverses mod 2^52 and bounds plus one. */
+struct divisor52 { uint64_t inverse, above; };
+struct group52 { uint64_t two32_mod; unsigned size; struct divisor52 d[6]; };
+#define T52(p) { INV64(p) & LOW52, LOW52 / (p) + 1 }
+/* 2^32 mod m, for m < 2^20 (else the array size is negative: no compile). */
+#define TWO32_MOD(m) ((UINT64_C(1) << 32) % (uint64_t)(m) + 0 * sizeof(char[(m) < (1 << 20) ? 1 : -1]))
+#define G1(a) { TWO32_MOD(a), 1, { T52(a) } }
+#define G2(a, b) { TWO32_MOD((a) * (b)), 2, { T52(a), T52(b) } }
+#define G3(a, b, c) { TWO32_MOD((a) * (b) * (c)), 3, { T52(a), T52(b), T52(c) } }
+#define G4(a, b, c, d) { TWO32_MOD((a) * (b) * (c) * (d)), 4, { T52(a), T52(b), T52(c), T52(d) } }
+#define G6(a, b, c, d, e, f) \
+    { TWO32_MOD((a) * (b) * (c) * (d) * (e) * (f)), 6, { T52(a), T52(b), T52(c), T52(d), T52(e), T52(f) } }
+static const struct group52 groups52[] = {
+    G6(3, 5, 7, 11, 13, 17), G4(19, 23, 29, 31), G3(37, 41, 43), G3(47, 53, 59), G3(61, 67, 71),
+    G3(73, 79, 83), G3(89, 97, 101), G2(103, 107), G2(109, 113), G2(127, 131), G2(137, 139), G2(149, 151),
+    G2(157, 163), G2(167, 173), G2(179, 181), G2(191, 193), G2(197, 199), G2(211, 223), G2(227, 229),
+    G2(233, 239), G2(241, 251), G2(257, 263), G2(269, 271), G2(277, 281), G2(283, 293), G2(307, 311),
+    G2(313, 317), G2(331, 337), G2(347, 349), G2(353, 359), G2(367, 373), G2(379, 383), G2(389, 397),
+    G2(401, 409), G2(419, 421), G2(431, 433), G2(439, 443), G2(449, 457), G2(461, 463), G2(467, 479),
+    G2(487, 491), G2(499, 503), G2(509, 521), G2(523, 541), G1(547),
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 _Static_assert(AVX512_TRIAL_PRIMES_32 <= COUNT_OF(divisors32), "config.h: at most 41 primes below 2^32");
-_Static_assert(AVX512_TRIAL_PRIMES_64 <= COUNT_OF(divisors64), "config.h: at most 100 primes above");
+_Static_assert(AVX512_TRIAL_PRIMES_64 <= 100, "config.h: at most 100 primes above (groups52)");
 
 /* The tables through a pointer the compiler cannot see into: it then reads
  * each constant as a broadcast memory operand of the multiplication or the
@@ -136,24 +149,40 @@ static inline __mmask16 no_factor32(__m512i x, __mmask16 alive)
     return chain[0] & alive;
 }
 
-/* Lanes of x (8 x 64 bits) with no factor among divisors64. */
+/* Lanes of x (8 x 64 bits, each >= 2^32) with no factor among the first
+ * AVX512_TRIAL_PRIMES_64 primes of groups52.  Each product is made on top of
+ * 2^63 - bound: it reaches 2^63 exactly when p does not divide, so the lanes
+ * alive are those whose minimum over the primes has its top bit set (a
+ * vector minimum a prime, no mask operations).  The groups' shape is read
+ * through a pointer the compiler sees into, so that the loops unroll into
+ * straight code; their constants through an opaque one. */
 static inline __mmask8 no_factor64(__m512i x, __mmask8 alive)
 {
-    const struct divisor64 *d = divisors64;
-    OPAQUE(d);
-    __mmask8 chain[AVX512_TRIAL_CHAINS]; /* as no_factor32 */
-    chain[0] = alive;
-    for (int c = 1; c < AVX512_TRIAL_CHAINS; c++)
-        chain[c] = 0xff;
-#pragma GCC unroll 128
-    for (size_t i = 0; i < AVX512_TRIAL_PRIMES_64; i++) {
-        __m512i product = _mm512_mullo_epi64(x, _mm512_set1_epi64((long long)d[i].inverse));
-        chain[i % AVX512_TRIAL_CHAINS] = _mm512_mask_cmpge_epu64_mask(chain[i % AVX512_TRIAL_CHAINS], product,
-                                                               _mm512_set1_epi64((long long)d[i].above));
+    const struct group52 *g = groups52, *shape = groups52;
+    OPAQUE(g);
+    const __m512i high = _mm512_srli_epi64(x, 32), low = _mm512_and_si512(x, _mm512_set1_epi64(0xffffffff));
+    __m512i least[AVX512_TRIAL_CHAINS]; /* independent chains of minima, as no_factor32 */
+    for (int c = 0; c < AVX512_TRIAL_CHAINS; c++)
+        least[c] = _mm512_set1_epi64(-1);
+    size_t i = 0;
+#pragma GCC unroll 64
+    for (size_t k = 0; k < sizeof groups52 / sizeof groups52[0]; k++) {
+        if (i >= AVX512_TRIAL_PRIMES_64)
+            break;
+        __m512i t = _mm512_madd52lo_epu64(low, high, _mm512_set1_epi64((long long)g[k].two32_mod));
+#pragma GCC unroll 6
+        for (unsigned j = 0; j < 6; j++) {
+            if (j < shape[k].size && i < AVX512_TRIAL_PRIMES_64) {
+                __m512i base = _mm512_set1_epi64((long long)((UINT64_C(1) << 63) - g[k].d[j].above));
+                __m512i product = _mm512_madd52lo_epu64(base, t, _mm512_set1_epi64((long long)g[k].d[j].inverse));
+                least[i % AVX512_TRIAL_CHAINS] = _mm512_min_epu64(least[i % AVX512_TRIAL_CHAINS], product);
+                i++;
+            }
+        }
     }
     for (int c = 1; c < AVX512_TRIAL_CHAINS; c++)
-        alive &= chain[c];
-    return chain[0] & alive;
+        least[0] = _mm512_min_epu64(least[0], least[c]);
+    return alive & _mm512_movepi64_mask(least[0]);
 }
 
 /* ---- Montgomery arithmetic with IFMA, R = 2^52, odd n < 2^32 ------------------
@@ -935,7 +964,10 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
                                 below, _mm512_add_epi64(index, _mm512_set1_epi64((long long)first)))));
         n_small += (size_t)__builtin_popcount(below);
         __mmask8 odd = _mm512_test_epi64_mask(x, _mm512_set1_epi64(1));
-        __mmask8 alive = no_factor64(x, (__mmask8)(valid & ~below & odd));
+        __mmask8 large_odd = (__mmask8)(valid & ~below & odd);
+        /* (A vector of values all below 2^32, as in int64 data of 32-bit
+         * values, skips the trial division: a well-predicted branch.) */
+        __mmask8 alive = large_odd ? no_factor64(x, large_odd) : 0;
         _mm512_storeu_si512((void *)(large + n_large), _mm512_maskz_compress_epi64(alive, x));
         _mm256_storeu_si256((__m256i *)(void *)(large_at + n_large),
                             _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(alive, index)));
