@@ -10,6 +10,7 @@
 #define ELEMENT_UTYPE uint32_t
 #define ELEMENT_SIGNED 1
 #define ELEMENT_KERNEL classify_u32
+#define ELEMENT_EXTREMES extremes_u32
 #define ELEMENT_KERNEL_TYPE uint32_t
 #include "elements.template.c"
 
@@ -18,6 +19,7 @@
 #define ELEMENT_UTYPE uint32_t
 #define ELEMENT_SIGNED 0
 #define ELEMENT_KERNEL classify_u32
+#define ELEMENT_EXTREMES extremes_u32
 #define ELEMENT_KERNEL_TYPE uint32_t
 #include "elements.template.c"
 
@@ -26,6 +28,7 @@
 #define ELEMENT_UTYPE uint64_t
 #define ELEMENT_SIGNED 1
 #define ELEMENT_KERNEL classify_u64
+#define ELEMENT_EXTREMES extremes_u64
 #define ELEMENT_KERNEL_TYPE uint64_t
 #include "elements.template.c"
 
@@ -34,5 +37,6 @@
 #define ELEMENT_UTYPE uint64_t
 #define ELEMENT_SIGNED 0
 #define ELEMENT_KERNEL classify_u64
+#define ELEMENT_EXTREMES extremes_u64
 #define ELEMENT_KERNEL_TYPE uint64_t
 #include "elements.template.c"

@@ -51,8 +51,10 @@ struct element_ops {
     const char *name; /* "int32", "uint32", "int64", "uint64" */
 
     /* *min and *max of a[lo..hi) (lo < hi); returns 1 when the elements run
-     * consecutively, a[i + 1] == a[i] + 1 (as np.arange does), else 0. */
-    int (*scan)(const void *a, size_t lo, size_t hi, uint64_t *min, uint64_t *max);
+     * consecutively, a[i + 1] == a[i] + 1 (as np.arange does), else 0.
+     * The extremes of a part that is not a run come from the kernels' level. */
+    int (*scan)(const void *a, size_t lo, size_t hi, uint64_t *min, uint64_t *max,
+                const struct test_kernels *kernels);
 
     /* The per-element test of a[lo..hi), through the call's kernels. */
     uint64_t (*test)(const void *a, uint8_t *out, size_t lo, size_t hi, const struct test_kernels *kernels);
@@ -96,10 +98,10 @@ extern const struct element_ops element_ops_uint64;
 /* Whether a[lo..hi) (lo < hi) holds the values first + lo, ..., first + hi - 1:
  * the check of an array taken for one run (np.arange). */
 static inline int elements_are_run(const struct element_ops *ops, const void *a, size_t lo, size_t hi,
-                                   uint64_t first)
+                                   uint64_t first, const struct test_kernels *kernels)
 {
     uint64_t min, max;
-    return ops->scan(a, lo, hi, &min, &max) && min == first + lo && max == first + (hi - 1);
+    return ops->scan(a, lo, hi, &min, &max, kernels) && min == first + lo && max == first + (hi - 1);
 }
 
 #endif /* PRIMES_ELEMENTS_H */

@@ -10,6 +10,7 @@
  *   ELEMENT_SIGNED       1 if ELEMENT_TYPE is signed, else 0
  *   ELEMENT_KERNEL       the kernel that tests it: classify_u32 or classify_u64
  *   ELEMENT_KERNEL_TYPE  that kernel's value type: uint32_t or uint64_t
+ *   ELEMENT_EXTREMES     the kernel of the same width for scan: extremes_u32 or extremes_u64
  * Each inclusion defines static functions <name>_<ELEMENT_NAME> and the table
  * element_ops_<ELEMENT_NAME> (elements.h documents each function), then
  * undefines those macros.  There is no include guard on purpose.  Compiler
@@ -38,27 +39,36 @@ static inline uint64_t EL(value)(ELEMENT_TYPE x)
 #endif
 }
 
-static int EL(scan)(const void *array, size_t lo, size_t hi, uint64_t *min, uint64_t *max)
+static int EL(scan)(const void *array, size_t lo, size_t hi, uint64_t *min, uint64_t *max,
+                    const struct test_kernels *kernels)
 {
     const ELEMENT_TYPE *a = array;
     /* First the cheap, vectorisable check for a run first, first + 1, ... (in
-     * unsigned arithmetic, so a run that wraps around is caught by first > last). */
-    ELEMENT_UTYPE first = (ELEMENT_UTYPE)a[lo], mismatch = 0;
-    for (size_t i = lo; i < hi; i++)
-        mismatch |= (ELEMENT_UTYPE)a[i] ^ (ELEMENT_UTYPE)(first + (ELEMENT_UTYPE)(i - lo));
-    if (mismatch == 0 && a[lo] <= a[hi - 1]) {
+     * unsigned arithmetic, so a run that wraps around is caught by first >
+     * last), block by block: data that is not a run stops in its first. */
+    enum { RUN_CHECK_BLOCK = 256 };
+    ELEMENT_UTYPE first = (ELEMENT_UTYPE)a[lo];
+    size_t start = lo;
+    for (; start < hi; start += RUN_CHECK_BLOCK) {
+        size_t end = hi - start < RUN_CHECK_BLOCK ? hi : start + RUN_CHECK_BLOCK;
+        ELEMENT_UTYPE mismatch = 0;
+        for (size_t i = start; i < end; i++)
+            mismatch |= (ELEMENT_UTYPE)a[i] ^ (ELEMENT_UTYPE)(first + (ELEMENT_UTYPE)(i - lo));
+        if (mismatch)
+            break;
+    }
+    if (start >= hi && a[lo] <= a[hi - 1]) {
         *min = EL(value)(a[lo]);
         *max = EL(value)(a[hi - 1]);
         return 1;
     }
-    uint64_t mn = UINT64_MAX, mx = 0;
-    for (size_t i = lo; i < hi; i++) {
-        uint64_t v = EL(value)(a[i]);
-        mn = v < mn ? v : mn;
-        mx = v > mx ? v : mx;
-    }
-    *min = mn;
-    *max = mx;
+    /* Signed elements are ordered as unsigned ones with the sign bit flipped;
+     * the level's kernel finds the extremes with this file's types' width. */
+    const ELEMENT_UTYPE flip = ELEMENT_SIGNED ? (ELEMENT_UTYPE)((ELEMENT_UTYPE)1 << (sizeof(ELEMENT_UTYPE) * 8 - 1)) : 0;
+    ELEMENT_UTYPE least, greatest;
+    kernels->ELEMENT_EXTREMES((const ELEMENT_UTYPE *)(const void *)(a + lo), hi - lo, flip, &least, &greatest);
+    *min = EL(value)((ELEMENT_TYPE)(least ^ flip));
+    *max = EL(value)((ELEMENT_TYPE)(greatest ^ flip));
     return 0;
 }
 
@@ -274,3 +284,4 @@ const struct element_ops EL(element_ops) = {
 #undef ELEMENT_SIGNED
 #undef ELEMENT_KERNEL
 #undef ELEMENT_KERNEL_TYPE
+#undef ELEMENT_EXTREMES

@@ -60,7 +60,7 @@ static uint64_t answer_chunk(const struct call *c, size_t lo, size_t hi, uint8_t
 {
     if (c->plan.path == PLAN_PER_CHUNK) {
         uint64_t min, max;
-        int consecutive = c->ops->scan(c->a, lo, hi, &min, &max);
+        int consecutive = c->ops->scan(c->a, lo, hi, &min, &max, c->kernels);
         enum chunk_engine engine = plan_chunk(c->method, hi - lo, min, max, consecutive, c->out == NULL);
         if (engine != CHUNK_TEST) {
             uint64_t base = sieve_window_of(min, max, window);
@@ -177,7 +177,7 @@ static int answer_run_part(const struct call *c, struct segsieve_worker *worker,
                            uint64_t *found)
 {
     uint64_t min, max;
-    int consecutive = c->ops->scan(c->a, lo, hi, &min, &max);
+    int consecutive = c->ops->scan(c->a, lo, hi, &min, &max, c->kernels);
     /* (a signed run through negative values maps them to 0: not a run of values then) */
     if (!consecutive || max - min != hi - lo - 1 || max > c->facts.last_value || !worker) {
         *found = c->ops->test(c->a, c->out, lo, hi, c->kernels);
@@ -215,7 +215,7 @@ static int run_item(const struct call *c, struct segsieve_worker *worker, size_t
     if (lo >= end) /* the last piece's checks past its end */
         return PRIMES_OK;
     size_t hi = end - lo < RUN_CHECK_ELEMENTS ? end : lo + RUN_CHECK_ELEMENTS;
-    if (lo < hi && !elements_are_run(c->ops, c->a, lo, hi, c->facts.first_min))
+    if (lo < hi && !elements_are_run(c->ops, c->a, lo, hi, c->facts.first_min, c->kernels))
         atomic_store_explicit((atomic_int *)&c->runs_broken, 1, memory_order_relaxed);
     return PRIMES_OK;
 }
@@ -349,7 +349,7 @@ static int run_call(const struct element_ops *ops, const void *a, size_t n, int 
         return PRIMES_OK;
     }
     if (c.plan.path == PLAN_NEED_FIRST_CHUNK) {
-        plan_look_at_first_chunk(&c.facts, ops, a, c.plan.chunk);
+        plan_look_at_first_chunk(&c.facts, ops, a, c.plan.chunk, kernels);
         c.plan = plan_make(&c.facts);
     }
     if (c.plan.path == PLAN_RUNS)

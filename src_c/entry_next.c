@@ -573,7 +573,7 @@ struct rows_call {
 static void rows_chunk(struct rows_call *c, size_t lo, size_t hi, uint8_t *window)
 {
     uint64_t min, max;
-    int consecutive = c->ops->scan(c->a, lo, hi, &min, &max);
+    int consecutive = c->ops->scan(c->a, lo, hi, &min, &max, c->kernels);
     enum chunk_engine engine = plan_chunk(c->method, hi - lo, min, max, consecutive, 1);
     uint64_t base = 0;
     if (engine != CHUNK_TEST)
@@ -611,7 +611,7 @@ static int rows_run_item(struct rows_call *c, struct segsieve_worker *worker, in
     size_t lo = item * (sieve ? c->piece : RUN_CHECK_ELEMENTS);
     size_t hi = c->n - lo < (sieve ? c->piece : RUN_CHECK_ELEMENTS) ? c->n : lo + (sieve ? c->piece : RUN_CHECK_ELEMENTS);
     if (!sieve) {
-        if (!elements_are_run(c->ops, c->a, lo, hi, c->first))
+        if (!elements_are_run(c->ops, c->a, lo, hi, c->first, c->kernels))
             __atomic_store_n(&c->runs_broken, 1, __ATOMIC_RELAXED);
         return PRIMES_OK;
     }
@@ -685,7 +685,7 @@ static int rows_call_run(const struct element_ops *ops, enum next_kind kind, con
          * then pieces of it (the flat count's, a chunk each) are counted
          * row by row by the segmented sieve, each checked to be a run, as
          * fast as the flat count. */
-        plan_look_at_first_chunk(&facts, ops, a, plan.chunk);
+        plan_look_at_first_chunk(&facts, ops, a, plan.chunk, kernels);
         if (plan_make(&facts).path == PLAN_RUNS) {
             struct segsieve_options options = {0};
             options.width_hint = (uint64_t)n;

@@ -84,11 +84,11 @@ struct plan plan_make(const struct plan_facts *facts);
 /* The PLAN_NEED_FIRST_CHUNK round's facts: the first chunk's min, max and
  * whether it runs consecutively, and the last element's value. */
 static inline void plan_look_at_first_chunk(struct plan_facts *f, const struct element_ops *ops, const void *a,
-                                            size_t chunk)
+                                            size_t chunk, const struct test_kernels *kernels)
 {
     uint64_t last_min;
-    f->first_consecutive = ops->scan(a, 0, chunk < f->n ? chunk : f->n, &f->first_min, &f->first_max);
-    ops->scan(a, f->n - 1, f->n, &last_min, &f->last_value);
+    f->first_consecutive = ops->scan(a, 0, chunk < f->n ? chunk : f->n, &f->first_min, &f->first_max, kernels);
+    ops->scan(a, f->n - 1, f->n, &last_min, &f->last_value, kernels);
     f->have_first_chunk = 1;
 }
 

@@ -35,6 +35,7 @@
 
 #include "primes.h"
 #include "test_kernels.h"
+#include "extremes.h"
 
 #include "config.h"
 #include "modarith.h"
@@ -440,9 +441,22 @@ void classify_u64_avx2(const uint64_t *v, size_t count, uint8_t *res)
     }
 }
 
+/* The planner's pass over a chunk's values, vectorised with this file's flags. */
+static void extremes_u32_avx2(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least, uint32_t *greatest)
+{
+    extremes_u32(v, count, flip, least, greatest);
+}
+
+static void extremes_u64_avx2(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least, uint64_t *greatest)
+{
+    extremes_u64(v, count, flip, least, greatest);
+}
+
 const struct test_kernels test_kernels_avx2 = {
     .name = "avx2",
     .level = PRIMES_CPU_AVX2,
     .classify_u32 = classify_u32_avx2,
     .classify_u64 = classify_u64_avx2,
+    .extremes_u32 = extremes_u32_avx2,
+    .extremes_u64 = extremes_u64_avx2,
 };

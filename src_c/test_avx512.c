@@ -39,6 +39,7 @@
  */
 #include "primes.h"
 #include "test_kernels.h"
+#include "extremes.h"
 
 #include "config.h"
 #include "tables.h"
@@ -1042,11 +1043,24 @@ void classify_u64_avx512(const uint64_t *v, size_t count, uint8_t *res)
     }
 }
 
+/* The planner's pass over a chunk's values, vectorised with this file's flags. */
+static void extremes_u32_avx512(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least, uint32_t *greatest)
+{
+    extremes_u32(v, count, flip, least, greatest);
+}
+
+static void extremes_u64_avx512(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least, uint64_t *greatest)
+{
+    extremes_u64(v, count, flip, least, greatest);
+}
+
 const struct test_kernels test_kernels_avx512 = {
     .name = "avx512",
     .level = PRIMES_CPU_AVX512,
     .classify_u32 = classify_u32_avx512,
     .classify_u64 = classify_u64_avx512,
+    .extremes_u32 = extremes_u32_avx512,
+    .extremes_u64 = extremes_u64_avx512,
 };
 
 #else

@@ -24,6 +24,7 @@
  */
 #include "primes.h"
 #include "test_kernels.h"
+#include "extremes.h"
 
 #include "config.h"
 #include "modarith.h"
@@ -413,9 +414,22 @@ void classify_u64_baseline(const uint64_t *v, size_t count, uint8_t *res)
         classify_batch_u64(v + done, count - done < BATCH ? count - done : BATCH, res + done);
 }
 
+/* The planner's pass over a chunk's values, vectorised with this file's flags. */
+static void extremes_u32_baseline(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least, uint32_t *greatest)
+{
+    extremes_u32(v, count, flip, least, greatest);
+}
+
+static void extremes_u64_baseline(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least, uint64_t *greatest)
+{
+    extremes_u64(v, count, flip, least, greatest);
+}
+
 const struct test_kernels test_kernels_baseline = {
     .name = "baseline",
     .level = PRIMES_CPU_BASELINE,
     .classify_u32 = classify_u32_baseline,
     .classify_u64 = classify_u64_baseline,
+    .extremes_u32 = extremes_u32_baseline,
+    .extremes_u64 = extremes_u64_baseline,
 };

@@ -27,6 +27,10 @@
 
 typedef void classify_u32_fn(const uint32_t *v, size_t count, uint8_t *res);
 typedef void classify_u64_fn(const uint64_t *v, size_t count, uint8_t *res);
+/* The least and greatest of v[k] ^ flip, 0 <= k < count (count >= 1):
+ * extremes.h, compiled in each level's file. */
+typedef void extremes_u32_fn(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least, uint32_t *greatest);
+typedef void extremes_u64_fn(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least, uint64_t *greatest);
 
 /* One level's kernels. */
 struct test_kernels {
@@ -34,6 +38,8 @@ struct test_kernels {
     int level;        /* PRIMES_CPU_* */
     classify_u32_fn *classify_u32;
     classify_u64_fn *classify_u64;
+    extremes_u32_fn *extremes_u32;
+    extremes_u64_fn *extremes_u64;
 };
 
 /* test_baseline.c: trial division, then one strong test to base 2 plus a table

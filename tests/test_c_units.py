@@ -93,6 +93,16 @@ def test_kernels_match_the_baseline_on_a_sample(kernel_check_quick, level):
     level_checked(kernel_check_quick, level)
 
 
+@pytest.mark.parametrize("level", ["baseline", "avx2", "avx512"])
+def test_extremes_kernels_match_the_order_of_c(kernel_check_quick, level):
+    # The planner's pass over a chunk (extremes.h, compiled per level): least and
+    # greatest, signed and unsigned, every count 1..70 at every alignment.
+    if level != "baseline":
+        level_checked(kernel_check_quick, level)
+    assert f"extremes {level}: checked" in kernel_check_quick
+    checks_passed(kernel_check_quick, "kernels", 100)
+
+
 def test_selfridge_d_matches_the_definition(kernel_check_quick):
     # selfridge_d_baseline (residue tables) against a Jacobi-symbol search by the
     # definition, in the same run: squares, shared factors, every odd n < 2^17.

@@ -19,7 +19,8 @@
  *               seed), every count 0 .. 70 at every alignment, and u64 arrays
  *               mixing values below and above 2^32;
  *   exhaustive: every n < 2^32 (and pi(2^32) = 203280221 from both).
- * quick also checks Selfridge's D of the strong Lucas test (selfridge_d_baseline,
+ * quick also checks each level's extremes_u32 and extremes_u64 against C's
+ * own order (check_extremes), and Selfridge's D of the strong Lucas test (selfridge_d_baseline,
  * from residue tables) against a search by the definition on about 2^17 values.
  * A level the CPU or build lacks prints "level <name>: skipped (...)".  Last
  * line "kernels: N checks, F failed"; exit status 0 when none failed.
@@ -255,6 +256,64 @@ static void check_selfridge(void)
     printf("selfridge: checked\n");
 }
 
+/* A level's extremes_u32 and extremes_u64 (the planner's pass over a chunk)
+ * against the signed and unsigned order of C itself: every count 1 .. 70 at
+ * every alignment, random values of every size, and the type's extremes
+ * (0, the top, and the signed ones either side of the sign bit) planted
+ * first, last and in the middle. */
+static void check_extremes(const struct test_kernels *k)
+{
+    uint64_t state = UINT64_C(0x9E3779B97F4A7C15);
+    static const uint64_t planted[] = {0, 1, UINT64_C(0x7fffffff), UINT64_C(0x80000000), UINT64_C(0xffffffff),
+                                       UINT64_C(0x7fffffffffffffff), UINT64_C(0x8000000000000000), UINT64_MAX};
+    for (size_t count = 1; count <= 70; count++) {
+        for (size_t offset = 0; offset < 16; offset++) {
+            for (int shape = 0; shape < 12; shape++) {
+                uint32_t *a32 = v32 + offset;
+                uint64_t *a64 = v64 + offset;
+                for (size_t i = 0; i < count; i++) {
+                    uint64_t r = xorshift(&state);
+                    a64[i] = shape % 3 == 0 ? r : shape % 3 == 1 ? r >> (r % 64) : UINT64_C(0x8000000000000000) + (r >> 60) - 8;
+                    a32[i] = (uint32_t)(shape % 3 == 2 ? UINT32_C(0x80000000) + (uint32_t)(r >> 60) - 8 : (uint32_t)(a64[i] >> (r % 33)));
+                }
+                if (shape >= 3) { /* plant one of the extremes */
+                    size_t at = shape % 3 == 0 ? 0 : shape % 3 == 1 ? count - 1 : count / 2;
+                    a64[at] = planted[(size_t)(shape - 3) % 8];
+                    a32[at] = (uint32_t)planted[(size_t)(shape - 3 + count) % 8];
+                }
+                uint32_t umin32 = UINT32_MAX, umax32 = 0;
+                int32_t smin32 = INT32_MAX, smax32 = INT32_MIN;
+                uint64_t umin64 = UINT64_MAX, umax64 = 0;
+                int64_t smin64 = INT64_MAX, smax64 = INT64_MIN;
+                for (size_t i = 0; i < count; i++) {
+                    int32_t s32 = (int32_t)a32[i];
+                    int64_t s64 = (int64_t)a64[i];
+                    if (a32[i] < umin32) umin32 = a32[i];
+                    if (a32[i] > umax32) umax32 = a32[i];
+                    if (s32 < smin32) smin32 = s32;
+                    if (s32 > smax32) smax32 = s32;
+                    if (a64[i] < umin64) umin64 = a64[i];
+                    if (a64[i] > umax64) umax64 = a64[i];
+                    if (s64 < smin64) smin64 = s64;
+                    if (s64 > smax64) smax64 = s64;
+                }
+                uint32_t lo32, hi32;
+                uint64_t lo64, hi64;
+                k->extremes_u32(a32, count, 0, &lo32, &hi32);
+                CHECK(lo32 == umin32 && hi32 == umax32);
+                k->extremes_u32(a32, count, UINT32_C(0x80000000), &lo32, &hi32);
+                CHECK((int32_t)(lo32 ^ UINT32_C(0x80000000)) == smin32 && (int32_t)(hi32 ^ UINT32_C(0x80000000)) == smax32);
+                k->extremes_u64(a64, count, 0, &lo64, &hi64);
+                CHECK(lo64 == umin64 && hi64 == umax64);
+                k->extremes_u64(a64, count, UINT64_C(0x8000000000000000), &lo64, &hi64);
+                CHECK((int64_t)(lo64 ^ UINT64_C(0x8000000000000000)) == smin64
+                      && (int64_t)(hi64 ^ UINT64_C(0x8000000000000000)) == smax64);
+            }
+        }
+    }
+    printf("extremes %s: checked\n", k->name);
+}
+
 static void exhaustive(void)
 {
     primes_base = primes_level = 0;
@@ -269,8 +328,10 @@ int main(int argc, char **argv)
     const char *mode = argc > 1 ? argv[1] : "quick";
     CHECK(test_kernels_for(PRIMES_CPU_BASELINE) == &test_kernels_baseline);
     CHECK(test_kernels_for(-1) == NULL && test_kernels_for(PRIMES_CPU_BEST + 1) == NULL);
-    if (strcmp(mode, "exhaustive") != 0)
+    if (strcmp(mode, "exhaustive") != 0) {
         check_selfridge();
+        check_extremes(&test_kernels_baseline);
+    }
     static const char *const names[] = {"baseline", "avx2", "avx512"};
     for (int level = PRIMES_CPU_BASELINE + 1; level <= PRIMES_CPU_BEST; level++) {
         kernels = test_kernels_for(level);
@@ -282,8 +343,10 @@ int main(int argc, char **argv)
         }
         if (strcmp(mode, "exhaustive") == 0)
             exhaustive();
-        else
+        else {
             quick(argc > 2 ? argv[2] : NULL);
+            check_extremes(kernels);
+        }
         printf("level %s: checked\n", kernels->name);
     }
     return check_report("kernels");
