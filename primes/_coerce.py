@@ -300,12 +300,20 @@ def kernel_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
 
 
 def is_kernel_ready(array: np.ndarray) -> bool:
-    """True if ``array`` reaches a C kernel as it is: native kernel dtype, C-contiguous, aligned."""
+    """True if ``array`` reaches the count and is_prime kernels as it is: a kernel dtype in
+    either byte order (C swaps a non-native one as it reads it), C-contiguous, aligned."""
     return array.dtype in _lib.COUNT_KERNELS and array.flags.c_contiguous and array.flags.aligned
 
 
 def kernel_values(block: np.ndarray) -> np.ndarray:
-    """``block`` as a 1-D, C-contiguous, aligned, native kernel-dtype array (a copy only if needed)."""
+    """``block`` as a 1-D, C-contiguous, aligned kernel-dtype array (a copy only if needed).
+
+    A kernel dtype in the other byte order is kept: the count and is_prime
+    kernels read it in place (next/prev primes and the per-row count convert
+    to this machine's order themselves).
+    """
+    if block.dtype in _lib.COUNT_KERNELS:
+        return np.require(block, requirements=("C", "A")).reshape(-1)
     target = kernel_dtype(block.dtype)
     return np.require(block, dtype=target, requirements=("C", "A")).reshape(-1)
 

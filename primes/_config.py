@@ -167,7 +167,7 @@ def show_config(mode: Literal["stdout", "dicts"] = "stdout") -> Optional[dict[st
     >>> sorted(config)
     ['build', 'cpu', 'library', 'primes', 'python', 'threads']
     >>> config["library"]["abi_version"]
-    4
+    5
     """
     if mode not in ("stdout", "dicts"):
         raise ValueError(f"mode must be 'stdout' or 'dicts'; got {mode!r}")

@@ -38,7 +38,7 @@ except ImportError as exc:
 
 from ._cpu import level_cap  # noqa: E402  (after the check above: it needs primes/_constants.py)
 
-__all__ = ["cpu_features", "cpu_level", "LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "METHODS", "COUNT_KERNELS", "CancelFlag", "check_status", "count_kernel", "is_prime_kernel",
+__all__ = ["cpu_features", "cpu_level", "LIBRARY_PATH", "ABI_VERSION", "KERNEL_DTYPES", "METHODS", "COUNT_KERNELS", "ROWS_KERNELS", "CancelFlag", "check_status", "count_kernel", "is_prime_kernel",
            "count_range_kernel", "is_prime_range_kernel", "primes_range_kernel", "neighbour_kernel", "count_rows_kernel"]
 
 #: PRIMES_ABI_VERSION of the header this package was built with
@@ -88,6 +88,11 @@ for _suffix, _dtype in KERNEL_DTYPES.items():
         ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL, _COUNT_OUT])
     _SIGNATURES["primes_is_prime_" + _suffix] = (
         ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL, _OUT_BOOL])
+    # The same for arrays in the other byte order, which C reads in place.
+    _SIGNATURES["primes_count_" + _suffix + "_swapped"] = (
+        ctypes.c_int, [_in_array(_dtype.newbyteorder()), _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL, _COUNT_OUT])
+    _SIGNATURES["primes_is_prime_" + _suffix + "_swapped"] = (
+        ctypes.c_int, [_in_array(_dtype.newbyteorder()), _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL, _OUT_BOOL])
     for _direction in ("next", "prev"):
         _SIGNATURES[f"primes_{_direction}_prime_" + _suffix] = (
             ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL,
@@ -164,26 +169,32 @@ def check_status(status: int, function: str) -> None:
     raise RuntimeError(f"{function}: unexpected status {status} from the C library")
 
 
-def _bind(prefix: str) -> dict[np.dtype[Any], Callable[..., int]]:
+def _bind(prefix: str, swapped: bool = False) -> dict[np.dtype[Any], Callable[..., int]]:
     # Keyed by every native dtype with the kernel's kind and size: on LP64,
     # 'l' and 'q' are distinct dtypes that are both int64.  A dict lookup by
-    # dtype is far cheaper than building dtype.name on every call.
+    # dtype is far cheaper than building dtype.name on every call.  With
+    # `swapped`, also by the same dtypes in the other byte order.
     table: dict[np.dtype[Any], Callable[..., int]] = {}
     for char in "bhilqpBHILQP":
         dtype = np.dtype(char)
         suffix = f"{'int' if dtype.kind == 'i' else 'uint'}{8 * dtype.itemsize}"
         if suffix in KERNEL_DTYPES:
             table[dtype] = getattr(_LIB, prefix + suffix)
+            if swapped:
+                table[dtype.newbyteorder()] = getattr(_LIB, prefix + suffix + "_swapped")
     return table
 
 
-_COUNT = _bind("primes_count_")
-_IS_PRIME = _bind("primes_is_prime_")
+_COUNT = _bind("primes_count_", swapped=True)
+_IS_PRIME = _bind("primes_is_prime_", swapped=True)
 _NEXT_PRIME = _bind("primes_next_prime_")
 _PREV_PRIME = _bind("primes_prev_prime_")
 _COUNT_ROWS = _bind("primes_count_rows_")
-#: The native dtypes that reach a C kernel without conversion.
+#: The dtypes that reach the count and is_prime kernels without conversion:
+#: the native kernel dtypes and the same in the other byte order.
 COUNT_KERNELS = frozenset(_COUNT)
+#: Those that reach the per-row count as they are: the native ones.
+ROWS_KERNELS = frozenset(_COUNT_ROWS)
 
 
 class CancelFlag:
@@ -211,7 +222,7 @@ class CancelFlag:
 def count_kernel(
     values: np.ndarray, threads: int, method: int = 0, cancel: Optional[CancelFlag] = None
 ) -> int:
-    """Count primes in a 1-D, C-contiguous, aligned, native kernel-dtype array.
+    """Count primes in a 1-D, C-contiguous, aligned kernel-dtype array (either byte order).
 
     ``method`` is a value of :data:`METHODS`; ``cancel`` may stop the call.  The
     CPU level cap comes from ``PRIMES_CPU_LEVEL`` (:mod:`primes._cpu`).

@@ -346,7 +346,8 @@ def prev_prime(
 def count_rows(values: np.ndarray, rows: int, mode: str, threads: int, method: int) -> Optional[np.ndarray]:
     """The prime count of each row of a C-contiguous kernel block (1-D, ``rows`` rows), as intp;
     None when the rows are too short for the per-row call to pay (or in ``"threading"`` mode)."""
-    if mode == "threading" or rows == 0 or values.size // rows < _ROW_ELEMENTS:
+    if (mode == "threading" or rows == 0 or values.size // rows < _ROW_ELEMENTS
+            or values.dtype not in _lib.ROWS_KERNELS):  # (a byte-swapped block: counted by masks)
         return None
     kernel_threads = min(threads, _constants.MAX_THREADS) if mode == "pthreads" else 1
     if values.size <= 1 << 16:

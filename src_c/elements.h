@@ -48,7 +48,7 @@ struct bucket_layout {
 };
 
 struct element_ops {
-    const char *name; /* "int32", "uint32", "int64", "uint64" */
+    const char *name; /* "int32", "uint32", "int64", "uint64", each also with "_swapped" */
 
     /* *min and *max of a[lo..hi) (lo < hi); returns 1 when the elements run
      * consecutively, a[i + 1] == a[i] + 1 (as np.arange does), else 0.
@@ -94,6 +94,11 @@ extern const struct element_ops element_ops_int32;
 extern const struct element_ops element_ops_uint32;
 extern const struct element_ops element_ops_int64;
 extern const struct element_ops element_ops_uint64;
+/* The same four in the other byte order (NumPy's non-native arrays), read in place. */
+extern const struct element_ops element_ops_int32_swapped;
+extern const struct element_ops element_ops_uint32_swapped;
+extern const struct element_ops element_ops_int64_swapped;
+extern const struct element_ops element_ops_uint64_swapped;
 
 /* Whether a[lo..hi) (lo < hi) holds the values first + lo, ..., first + hi - 1:
  * the check of an array taken for one run (np.arange). */

@@ -11,11 +11,15 @@
  *   ELEMENT_KERNEL       the kernel that tests it: classify_u32 or classify_u64
  *   ELEMENT_KERNEL_TYPE  that kernel's value type: uint32_t or uint64_t
  *   ELEMENT_EXTREMES     the kernel of the same width for scan: extremes_u32 or extremes_u64
+ *   ELEMENT_SWAPPED      1 if the array's elements are in the other byte order
+ *                        (a NumPy '>i4' array on a little-endian machine), else 0
  * Each inclusion defines static functions <name>_<ELEMENT_NAME> and the table
  * element_ops_<ELEMENT_NAME> (elements.h documents each function), then
  * undefines those macros.  There is no include guard on purpose.  Compiler
  * messages and debuggers point at the lines of this file.
  */
+#include <string.h>
+
 #include "config.h"
 #include "elements.h"
 #include "sieve_bucketed.h"
@@ -39,6 +43,21 @@ static inline uint64_t EL(value)(ELEMENT_TYPE x)
 #endif
 }
 
+/* The element at p, in this machine's byte order.  Reading a byte-swapped
+ * array in place saves the pass that would convert it: a converted copy
+ * cost as much memory traffic as the count itself. */
+static inline ELEMENT_TYPE EL(load)(const ELEMENT_TYPE *p)
+{
+#if ELEMENT_SWAPPED
+    ELEMENT_UTYPE u;
+    memcpy(&u, p, sizeof u);
+    return (ELEMENT_TYPE)(sizeof u == 4 ? (ELEMENT_UTYPE)__builtin_bswap32((uint32_t)u)
+                                        : (ELEMENT_UTYPE)__builtin_bswap64((uint64_t)u));
+#else
+    return *p;
+#endif
+}
+
 static int EL(scan)(const void *array, size_t lo, size_t hi, uint64_t *min, uint64_t *max,
                     const struct test_kernels *kernels)
 {
@@ -47,26 +66,37 @@ static int EL(scan)(const void *array, size_t lo, size_t hi, uint64_t *min, uint
      * unsigned arithmetic, so a run that wraps around is caught by first >
      * last), block by block: data that is not a run stops in its first. */
     enum { RUN_CHECK_BLOCK = 256 };
-    ELEMENT_UTYPE first = (ELEMENT_UTYPE)a[lo];
+    ELEMENT_UTYPE first = (ELEMENT_UTYPE)EL(load)(a + lo);
     size_t start = lo;
     for (; start < hi; start += RUN_CHECK_BLOCK) {
         size_t end = hi - start < RUN_CHECK_BLOCK ? hi : start + RUN_CHECK_BLOCK;
         ELEMENT_UTYPE mismatch = 0;
         for (size_t i = start; i < end; i++)
-            mismatch |= (ELEMENT_UTYPE)a[i] ^ (ELEMENT_UTYPE)(first + (ELEMENT_UTYPE)(i - lo));
+            mismatch |= (ELEMENT_UTYPE)EL(load)(a + i) ^ (ELEMENT_UTYPE)(first + (ELEMENT_UTYPE)(i - lo));
         if (mismatch)
             break;
     }
-    if (start >= hi && a[lo] <= a[hi - 1]) {
-        *min = EL(value)(a[lo]);
-        *max = EL(value)(a[hi - 1]);
+    if (start >= hi && EL(load)(a + lo) <= EL(load)(a + hi - 1)) {
+        *min = EL(value)(EL(load)(a + lo));
+        *max = EL(value)(EL(load)(a + hi - 1));
         return 1;
     }
     /* Signed elements are ordered as unsigned ones with the sign bit flipped;
      * the level's kernel finds the extremes with this file's types' width. */
     const ELEMENT_UTYPE flip = ELEMENT_SIGNED ? (ELEMENT_UTYPE)((ELEMENT_UTYPE)1 << (sizeof(ELEMENT_UTYPE) * 8 - 1)) : 0;
     ELEMENT_UTYPE least, greatest;
+#if ELEMENT_SWAPPED
+    (void)kernels;
+    least = (ELEMENT_UTYPE)~(ELEMENT_UTYPE)0;
+    greatest = 0;
+    for (size_t i = lo; i < hi; i++) {
+        ELEMENT_UTYPE x = (ELEMENT_UTYPE)((ELEMENT_UTYPE)EL(load)(a + i) ^ flip);
+        least = x < least ? x : least;
+        greatest = x > greatest ? x : greatest;
+    }
+#else
     kernels->ELEMENT_EXTREMES((const ELEMENT_UTYPE *)(const void *)(a + lo), hi - lo, flip, &least, &greatest);
+#endif
     *min = EL(value)((ELEMENT_TYPE)(least ^ flip));
     *max = EL(value)((ELEMENT_TYPE)(greatest ^ flip));
     return 0;
@@ -77,15 +107,17 @@ static uint64_t EL(test)(const void *array, uint8_t *out, size_t lo, size_t hi,
 {
     const ELEMENT_TYPE *a = array;
     uint8_t result[KERNEL_CALL_ELEMENTS];
-#if ELEMENT_SIGNED
+#if ELEMENT_SIGNED || ELEMENT_SWAPPED
     ELEMENT_KERNEL_TYPE values[KERNEL_CALL_ELEMENTS];
 #endif
     uint64_t count = 0;
     for (size_t start = lo; start < hi; start += KERNEL_CALL_ELEMENTS) {
         size_t m = hi - start < KERNEL_CALL_ELEMENTS ? hi - start : KERNEL_CALL_ELEMENTS;
-#if ELEMENT_SIGNED
+#if ELEMENT_SIGNED || ELEMENT_SWAPPED
+        /* negatives to 0, and the byte order made this machine's, in a
+         * cache-resident buffer */
         for (size_t k = 0; k < m; k++)
-            values[k] = a[start + k] < 0 ? 0 : (ELEMENT_KERNEL_TYPE)a[start + k];
+            values[k] = (ELEMENT_KERNEL_TYPE)EL(value)(EL(load)(a + start + k));
         const ELEMENT_KERNEL_TYPE *v = values;
 #else
         const ELEMENT_KERNEL_TYPE *v = a + start; /* the kernel reads the array itself */
@@ -107,14 +139,14 @@ static uint64_t EL(window)(const void *array, uint8_t *out, size_t lo, size_t hi
      * some byte and masks it with v & 1. */
     if (out) {
         for (size_t i = lo; i < hi; i++) {
-            uint64_t v = EL(value)(a[i]);
+            uint64_t v = EL(value)(EL(load)(a + i));
             uint8_t p = (uint8_t)((marks[(v - base) >> 1] & (v & 1u)) | (v == 2));
             out[i] = p;
             count += p;
         }
     } else {
         for (size_t i = lo; i < hi; i++) {
-            uint64_t v = EL(value)(a[i]);
+            uint64_t v = EL(value)(EL(load)(a + i));
             count += (marks[(v - base) >> 1] & (v & 1u)) | (v == 2);
         }
     }
@@ -128,7 +160,7 @@ static void EL(ranges)(const void *array, size_t lo, size_t hi, struct small_ran
     uint64_t mn = small->min, mx = small->max, big_mn = large->min, big_mx = large->max;
     size_t below = 0;
     for (size_t i = lo; i < hi; i++) {
-        uint64_t v = EL(value)(a[i]);
+        uint64_t v = EL(value)(EL(load)(a + i));
         if (v < TWO_POW_32) {
             mn = v < mn ? v : mn;
             mx = v > mx ? v : mx;
@@ -171,7 +203,7 @@ static uint64_t EL(test_unbucketed)(const void *array, uint8_t *out, size_t lo, 
     for (size_t i = lo; i < hi;) {
         size_t m = 0;
         for (; i < hi && m < KERNEL_CALL_ELEMENTS; i++) {
-            uint64_t v = EL(value)(a[i]);
+            uint64_t v = EL(value)(EL(load)(a + i));
             if (!EL(in_small)(v, layout) && !EL(in_large)(v, layout)) {
                 values[m] = v;
                 at[m++] = i;
@@ -222,7 +254,7 @@ static void EL(bucket_count)(const void *array, size_t n, const struct bucket_la
     uint32_t code;
     size_t keep;
     for (size_t i = 0; i < n; i++) {
-        size_t s = EL(segment_of)(EL(value)(a[i]), layout, &code, &keep);
+        size_t s = EL(segment_of)(EL(value)(EL(load)(a + i)), layout, &code, &keep);
         if (s != SIZE_MAX)
             counts[s + 1] += keep;
     }
@@ -238,7 +270,7 @@ static inline __attribute__((always_inline)) void EL(place)(const void *array, s
     uint32_t code;
     size_t keep;
     for (size_t i = 0; i < n; i++) {
-        size_t s = EL(segment_of)(EL(value)(a[i]), layout, &code, &keep);
+        size_t s = EL(segment_of)(EL(value)(EL(load)(a + i)), layout, &code, &keep);
         if (s == SIZE_MAX)
             continue;
         /* a value left out is written to the spare slot past the buckets,
@@ -285,3 +317,4 @@ const struct element_ops EL(element_ops) = {
 #undef ELEMENT_KERNEL
 #undef ELEMENT_KERNEL_TYPE
 #undef ELEMENT_EXTREMES
+#undef ELEMENT_SWAPPED

@@ -474,3 +474,54 @@ PRIMES_API int primes_is_prime_uint64(const uint64_t *a, size_t n, int threads, 
 {
     return is_prime_call(&element_ops_uint64, a, n, threads, method, cpu_level, cancel, out);
 }
+
+/* The byte-swapped arrays (primes.h): the same calls through the element
+ * types that swap each element as they read it. */
+
+PRIMES_API int primes_count_int32_swapped(const int32_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint64_t *count)
+{
+    return count_call(&element_ops_int32_swapped, a, n, threads, method, cpu_level, cancel, count);
+}
+
+PRIMES_API int primes_count_uint32_swapped(const uint32_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint64_t *count)
+{
+    return count_call(&element_ops_uint32_swapped, a, n, threads, method, cpu_level, cancel, count);
+}
+
+PRIMES_API int primes_count_int64_swapped(const int64_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint64_t *count)
+{
+    return count_call(&element_ops_int64_swapped, a, n, threads, method, cpu_level, cancel, count);
+}
+
+PRIMES_API int primes_count_uint64_swapped(const uint64_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint64_t *count)
+{
+    return count_call(&element_ops_uint64_swapped, a, n, threads, method, cpu_level, cancel, count);
+}
+
+PRIMES_API int primes_is_prime_int32_swapped(const int32_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint8_t *out)
+{
+    return is_prime_call(&element_ops_int32_swapped, a, n, threads, method, cpu_level, cancel, out);
+}
+
+PRIMES_API int primes_is_prime_uint32_swapped(const uint32_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint8_t *out)
+{
+    return is_prime_call(&element_ops_uint32_swapped, a, n, threads, method, cpu_level, cancel, out);
+}
+
+PRIMES_API int primes_is_prime_int64_swapped(const int64_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint8_t *out)
+{
+    return is_prime_call(&element_ops_int64_swapped, a, n, threads, method, cpu_level, cancel, out);
+}
+
+PRIMES_API int primes_is_prime_uint64_swapped(const uint64_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint8_t *out)
+{
+    return is_prime_call(&element_ops_uint64_swapped, a, n, threads, method, cpu_level, cancel, out);
+}

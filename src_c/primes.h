@@ -51,9 +51,10 @@ extern "C" {
 #endif
 
 /* Incremented whenever a signature or a status code changes or entry points
- * are added (4: ranges, next/prev primes, per-row counts).  Callers check
+ * are added (4: ranges, next/prev primes, per-row counts; 5: the
+ * byte-swapped array entry points).  Callers check
  * it against the version they were written for before calling anything. */
-#define PRIMES_ABI_VERSION 4
+#define PRIMES_ABI_VERSION 5
 
 /* Status codes. */
 #define PRIMES_OK 0        /* success */
@@ -155,6 +156,29 @@ PRIMES_API int primes_is_prime_uint32(const uint32_t *a, size_t n, int threads, 
 PRIMES_API int primes_is_prime_int64(const int64_t *a, size_t n, int threads, int method, int cpu_level,
                                     const int *cancel, uint8_t *out);
 PRIMES_API int primes_is_prime_uint64(const uint64_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint8_t *out);
+
+/*
+ * primes_count_<type>_swapped, primes_is_prime_<type>_swapped: the same for
+ * an array whose elements are stored in the other byte order (a NumPy
+ * array of dtype '>i4' on a little-endian machine), read in place: no
+ * converted copy, each element swapped as it is loaded.
+ */
+PRIMES_API int primes_count_int32_swapped(const int32_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint64_t *count);
+PRIMES_API int primes_count_uint32_swapped(const uint32_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint64_t *count);
+PRIMES_API int primes_count_int64_swapped(const int64_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint64_t *count);
+PRIMES_API int primes_count_uint64_swapped(const uint64_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint64_t *count);
+PRIMES_API int primes_is_prime_int32_swapped(const int32_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint8_t *out);
+PRIMES_API int primes_is_prime_uint32_swapped(const uint32_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint8_t *out);
+PRIMES_API int primes_is_prime_int64_swapped(const int64_t *a, size_t n, int threads, int method, int cpu_level,
+                                    const int *cancel, uint8_t *out);
+PRIMES_API int primes_is_prime_uint64_swapped(const uint64_t *a, size_t n, int threads, int method, int cpu_level,
                                     const int *cancel, uint8_t *out);
 
 /*
