@@ -129,9 +129,13 @@ static uint64_t EL(test)(const void *array, uint8_t *out, size_t lo, size_t hi,
         const ELEMENT_KERNEL_TYPE *v = values;
 #else
         const ELEMENT_KERNEL_TYPE *v = a + start; /* the kernel reads the array itself */
-        if (sizeof(ELEMENT_KERNEL_TYPE) == 8)
-            for (size_t k = 0; k < m; k++)
+        /* (A pass of its own over memory, paid only when the first value
+         * suggests it: random uint64 was 4% slower with it.) */
+        if (sizeof(ELEMENT_KERNEL_TYPE) == 8) {
+            high = v[0];
+            for (size_t k = 1; k < m && (uint64_t)high >> 31 >> 1 == 0; k++)
                 high |= v[k];
+        }
 #endif
         uint8_t *res = out ? out + start : result;
         if (sizeof(ELEMENT_KERNEL_TYPE) == 8 && (uint64_t)high >> 31 >> 1 == 0) {
@@ -141,8 +145,7 @@ static uint64_t EL(test)(const void *array, uint8_t *out, size_t lo, size_t hi,
         } else {
             kernels->ELEMENT_KERNEL(v, m, res);
         }
-        for (size_t k = 0; k < m; k++)
-            count += res[k];
+        count += elements_ones(res, m);
     }
     return count;
 }
