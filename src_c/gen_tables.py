@@ -138,18 +138,21 @@ def main(path, folder):
     table(["/* The odd composites below 2^32 that pass the strong test to base 2, sorted. */"],
           f"#define SPSP2_COUNT {len(spsp)}", "uint32_t spsp2_below_2_32[SPSP2_COUNT]",
           [", ".join(f"{n}u" for n in spsp[i : i + 8]) for i in range(0, len(spsp), 8)])
-    # A one-sided filter before the search of that table: bit h of a 2^16-bit
-    # map for each pseudoprime, h its multiplicative hash (the top 16 bits of
-    # n * SPSP2_FILTER_MULTIPLIER mod 2^32); other values hit about 3% of the time.
-    multiplier = 0x9E3779B1
-    words = [0] * 2048
+    # A one-sided filter before the search of that table: bit h of a 2^18-bit
+    # map (32 KiB) for each pseudoprime, h its multiplicative hash (the top 18
+    # bits of n * SPSP2_FILTER_MULTIPLIER mod 2^32); other values hit about 0.9%
+    # of the time (a 2^16-bit map let 3.5% of primes on to the search).
+    multiplier, log2_bits = 0x9E3779B1, 18
+    words = [0] * (1 << (log2_bits - 5))
     for n in spsp:
-        h = ((n * multiplier) & 0xFFFFFFFF) >> 16
+        h = ((n * multiplier) & 0xFFFFFFFF) >> (32 - log2_bits)
         words[h >> 5] |= 1 << (h & 31)
     table(["/* Bit h % 32 of word h / 32 is set when a pseudoprime n of spsp2_below_2_32 has",
-           " * h = (n * SPSP2_FILTER_MULTIPLIER mod 2^32) >> 16: a value whose bit is clear is",
-           " * not in that table (about 97% of other values; a set bit needs the search). */"],
-          f"#define SPSP2_FILTER_MULTIPLIER 0x{multiplier:08x}u", "uint32_t spsp2_filter[2048]",
+           " * h = (n * SPSP2_FILTER_MULTIPLIER mod 2^32) >> (32 - SPSP2_FILTER_LOG2_BITS): a",
+           " * value whose bit is clear is not in that table (about 99% of other values; a",
+           " * set bit needs the search). */"],
+          f"#define SPSP2_FILTER_MULTIPLIER 0x{multiplier:08x}u\n#define SPSP2_FILTER_LOG2_BITS {log2_bits}",
+          f"uint32_t spsp2_filter[{len(words)}]",
           [", ".join(f"0x{w:08x}u" for w in words[i : i + 6]) for i in range(0, len(words), 6)])
     # Selfridge's D (the strong Lucas test's parameter) from residues: the
     # first D of 5, -7, 9, -11, ... with Jacobi symbol (D/n) = -1.  Every such

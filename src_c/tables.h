@@ -23,10 +23,12 @@ extern const uint8_t presieve_pattern[PRESIEVE_PERIOD];
 extern const uint32_t spsp2_below_2_32[SPSP2_COUNT];
 
 #define SPSP2_FILTER_MULTIPLIER 0x9e3779b1u
+#define SPSP2_FILTER_LOG2_BITS 18
 /* Bit h % 32 of word h / 32 is set when a pseudoprime n of spsp2_below_2_32 has
- * h = (n * SPSP2_FILTER_MULTIPLIER mod 2^32) >> 16: a value whose bit is clear is
- * not in that table (about 97% of other values; a set bit needs the search). */
-extern const uint32_t spsp2_filter[2048];
+ * h = (n * SPSP2_FILTER_MULTIPLIER mod 2^32) >> (32 - SPSP2_FILTER_LOG2_BITS): a
+ * value whose bit is clear is not in that table (about 99% of other values; a
+ * set bit needs the search). */
+extern const uint32_t spsp2_filter[8192];
 
 /* Selfridge's D for n > SELFRIDGE_TABLE_MAX_D from residues (test_baseline.c):
  * step i tries D = selfridge_steps[i].d, |D| = m; with r = (n mod

@@ -302,10 +302,11 @@ static inline __attribute__((always_inline)) void sprp2_vectors(const uint32_t *
 }
 
 /* The lanes of x that may be base-2 strong pseudoprimes: those whose bit of
- * the filter (tables.h, spsp2_filter) is set; about 3.5% of primes. */
+ * the filter (tables.h, spsp2_filter) is set; about 1% of primes. */
 static inline unsigned spsp2_maybe(__m256i x)
 {
-    __m256i h = _mm256_srli_epi32(_mm256_mullo_epi32(x, _mm256_set1_epi32((int)SPSP2_FILTER_MULTIPLIER)), 16);
+    __m256i h = _mm256_srli_epi32(_mm256_mullo_epi32(x, _mm256_set1_epi32((int)SPSP2_FILTER_MULTIPLIER)),
+                                    32 - SPSP2_FILTER_LOG2_BITS);
     __m256i word = _mm256_i32gather_epi32((const int *)(const void *)spsp2_filter, _mm256_srli_epi32(h, 5), 4);
     __m256i bit = _mm256_srlv_epi32(word, _mm256_and_si256(h, _mm256_set1_epi32(31)));
     return lane_mask(_mm256_slli_epi32(bit, 31));

@@ -725,12 +725,13 @@ static inline void lucas_q_minus_one_vectors64(const uint64_t *c, int nv, __mmas
 }
 
 /* Lanes of c[0..7] that may be base-2 strong pseudoprimes below 2^32: those
- * whose bit of the hashed filter (tables.h, spsp2_filter) is set, about 3% of
+ * whose bit of the hashed filter (tables.h, spsp2_filter) is set, about 1% of
  * primes; only they need the search of the table (spsp2_listed_baseline). */
 static inline __mmask8 spsp2_maybe(const uint32_t *c)
 {
     __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)c);
-    __m256i h = _mm256_srli_epi32(_mm256_mullo_epi32(x, _mm256_set1_epi32((int)SPSP2_FILTER_MULTIPLIER)), 16);
+    __m256i h = _mm256_srli_epi32(_mm256_mullo_epi32(x, _mm256_set1_epi32((int)SPSP2_FILTER_MULTIPLIER)),
+                                    32 - SPSP2_FILTER_LOG2_BITS);
     __m256i word = _mm256_i32gather_epi32((const int *)(const void *)spsp2_filter, _mm256_srli_epi32(h, 5), 4);
     __m256i bit = _mm256_srlv_epi32(word, _mm256_and_si256(h, _mm256_set1_epi32(31)));
     return _mm256_test_epi32_mask(bit, _mm256_set1_epi32(1));
