@@ -55,7 +55,7 @@ def test_sigint_interrupts_a_long_range(mode, workload):
 @pytest.mark.parametrize("mode", ["pthreads", "serial"])
 def test_sigint_interrupts_the_bucketed_sieve_above_2_32(mode):
     # a shuffled window just below 2^64, method="sieve": the bucketed segmented sieve in
-    # one C call (threading mode's 65536-element calls test their values: quicker than 0.5 s)
+    # one C call (threading mode's 2^18-element calls test their values: quicker than 0.5 s)
     result = _load_script().run(mode, 0.5, "shuffled")
     print(f"{mode} shuffled: {result}")
     assert result["interrupted"], "the call finished instead of raising KeyboardInterrupt"
