@@ -12,6 +12,7 @@
 #define ELEMENT_SIGNED 1
 #define ELEMENT_KERNEL classify_u32
 #define ELEMENT_EXTREMES extremes_u32
+#define ELEMENT_BYTESWAP byteswap_u32
 #define ELEMENT_KERNEL_TYPE uint32_t
 #include "elements.template.c"
 
@@ -22,6 +23,7 @@
 #define ELEMENT_SIGNED 0
 #define ELEMENT_KERNEL classify_u32
 #define ELEMENT_EXTREMES extremes_u32
+#define ELEMENT_BYTESWAP byteswap_u32
 #define ELEMENT_KERNEL_TYPE uint32_t
 #include "elements.template.c"
 
@@ -32,6 +34,7 @@
 #define ELEMENT_SIGNED 1
 #define ELEMENT_KERNEL classify_u64
 #define ELEMENT_EXTREMES extremes_u64
+#define ELEMENT_BYTESWAP byteswap_u64
 #define ELEMENT_KERNEL_TYPE uint64_t
 #include "elements.template.c"
 
@@ -42,6 +45,7 @@
 #define ELEMENT_SIGNED 0
 #define ELEMENT_KERNEL classify_u64
 #define ELEMENT_EXTREMES extremes_u64
+#define ELEMENT_BYTESWAP byteswap_u64
 #define ELEMENT_KERNEL_TYPE uint64_t
 #include "elements.template.c"
 
@@ -61,6 +65,7 @@
 #define ELEMENT_SIGNED 1
 #define ELEMENT_KERNEL classify_u32
 #define ELEMENT_EXTREMES extremes_u32
+#define ELEMENT_BYTESWAP byteswap_u32
 #define ELEMENT_KERNEL_TYPE uint32_t
 #include "elements.template.c"
 
@@ -71,6 +76,7 @@
 #define ELEMENT_SIGNED 0
 #define ELEMENT_KERNEL classify_u32
 #define ELEMENT_EXTREMES extremes_u32
+#define ELEMENT_BYTESWAP byteswap_u32
 #define ELEMENT_KERNEL_TYPE uint32_t
 #include "elements.template.c"
 
@@ -81,6 +87,7 @@
 #define ELEMENT_SIGNED 1
 #define ELEMENT_KERNEL classify_u64
 #define ELEMENT_EXTREMES extremes_u64
+#define ELEMENT_BYTESWAP byteswap_u64
 #define ELEMENT_KERNEL_TYPE uint64_t
 #include "elements.template.c"
 
@@ -91,5 +98,6 @@
 #define ELEMENT_SIGNED 0
 #define ELEMENT_KERNEL classify_u64
 #define ELEMENT_EXTREMES extremes_u64
+#define ELEMENT_BYTESWAP byteswap_u64
 #define ELEMENT_KERNEL_TYPE uint64_t
 #include "elements.template.c"

@@ -66,8 +66,10 @@ struct element_ops {
     uint64_t (*window)(const void *a, uint8_t *out, size_t lo, size_t hi, uint64_t base,
                        const uint8_t *marks);
 
-    /* Adds the values of a[lo..hi) below 2^32 to *small, the others to *large. */
-    void (*ranges)(const void *a, size_t lo, size_t hi, struct small_range *small, struct small_range *large);
+    /* Adds the values of a[lo..hi) below 2^32 to *small, the others to *large
+     * (32-bit elements: the extremes from the kernels' level). */
+    void (*ranges)(const void *a, size_t lo, size_t hi, struct small_range *small, struct small_range *large,
+                   const struct test_kernels *kernels);
 
     /* The per-element test of the values of a[lo..hi) in neither part of
      * the layout (the others are left alone). */

@@ -267,7 +267,7 @@ static void call_region(struct sched_worker *w, void *arg)
     if (c->plan.path == PLAN_SCAN) {
         struct small_range r = {.min = UINT64_MAX, .max = 0, .count = 0}, large = r;
         while (sched_next_chunk(w, c->n, c->plan.chunk, &lo, &hi))
-            c->ops->ranges(c->a, lo, hi, &r, &large);
+            c->ops->ranges(c->a, lo, hi, &r, &large, c->kernels);
         merge_range(&c->scan_min, &c->scan_max, &c->scan_count, &r);
         merge_range(&c->large_min, &c->large_max, &c->large_count, &large);
         sched_barrier(w, plan_after_scan, c); /* every thread then sees the new plan */

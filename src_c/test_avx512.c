@@ -39,7 +39,7 @@
  */
 #include "primes.h"
 #include "test_kernels.h"
-#include "extremes.h"
+#include "passes.h"
 
 #include "config.h"
 #include "tables.h"
@@ -1068,7 +1068,7 @@ void classify_u64_avx512(const uint64_t *v, size_t count, uint8_t *res)
     }
 }
 
-/* The planner's pass over a chunk's values, vectorised with this file's flags. */
+/* The passes of passes.h, vectorised with this file's flags. */
 static void extremes_u32_avx512(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least, uint32_t *greatest)
 {
     extremes_u32(v, count, flip, least, greatest);
@@ -1079,6 +1079,16 @@ static void extremes_u64_avx512(const uint64_t *v, size_t count, uint64_t flip, 
     extremes_u64(v, count, flip, least, greatest);
 }
 
+static void byteswap_u32_avx512(const uint32_t *src, uint32_t *dst, size_t count)
+{
+    byteswap_u32(src, dst, count);
+}
+
+static void byteswap_u64_avx512(const uint64_t *src, uint64_t *dst, size_t count)
+{
+    byteswap_u64(src, dst, count);
+}
+
 const struct test_kernels test_kernels_avx512 = {
     .name = "avx512",
     .level = PRIMES_CPU_AVX512,
@@ -1086,6 +1096,8 @@ const struct test_kernels test_kernels_avx512 = {
     .classify_u64 = classify_u64_avx512,
     .extremes_u32 = extremes_u32_avx512,
     .extremes_u64 = extremes_u64_avx512,
+    .byteswap_u32 = byteswap_u32_avx512,
+    .byteswap_u64 = byteswap_u64_avx512,
 };
 
 #else

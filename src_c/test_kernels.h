@@ -27,10 +27,13 @@
 
 typedef void classify_u32_fn(const uint32_t *v, size_t count, uint8_t *res);
 typedef void classify_u64_fn(const uint64_t *v, size_t count, uint8_t *res);
-/* The least and greatest of v[k] ^ flip, 0 <= k < count (count >= 1):
- * extremes.h, compiled in each level's file. */
+/* The least and greatest of v[k] ^ flip, 0 <= k < count (count >= 1), and
+ * dst[k] = src[k] in the other byte order (src and dst do not overlap):
+ * passes.h, compiled in each level's file. */
 typedef void extremes_u32_fn(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least, uint32_t *greatest);
 typedef void extremes_u64_fn(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least, uint64_t *greatest);
+typedef void byteswap_u32_fn(const uint32_t *src, uint32_t *dst, size_t count);
+typedef void byteswap_u64_fn(const uint64_t *src, uint64_t *dst, size_t count);
 
 /* One level's kernels. */
 struct test_kernels {
@@ -40,6 +43,8 @@ struct test_kernels {
     classify_u64_fn *classify_u64;
     extremes_u32_fn *extremes_u32;
     extremes_u64_fn *extremes_u64;
+    byteswap_u32_fn *byteswap_u32;
+    byteswap_u64_fn *byteswap_u64;
 };
 
 /* test_baseline.c: trial division, then one strong test to base 2 plus a table

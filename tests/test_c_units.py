@@ -94,12 +94,14 @@ def test_kernels_match_the_baseline_on_a_sample(kernel_check_quick, level):
 
 
 @pytest.mark.parametrize("level", ["baseline", "avx2", "avx512"])
-def test_extremes_kernels_match_the_order_of_c(kernel_check_quick, level):
-    # The planner's pass over a chunk (extremes.h, compiled per level): least and
-    # greatest, signed and unsigned, every count 1..70 at every alignment.
+def test_pass_kernels_match_c(kernel_check_quick, level):
+    # The passes of passes.h, compiled per level: the planner's least and greatest
+    # (signed and unsigned, every count 1..70 at every alignment) against C's order,
+    # and the byte swaps of non-native arrays against the compiler's bswap.
     if level != "baseline":
         level_checked(kernel_check_quick, level)
     assert f"extremes {level}: checked" in kernel_check_quick
+    assert f"byteswap {level}: checked" in kernel_check_quick
     checks_passed(kernel_check_quick, "kernels", 100)
 
 

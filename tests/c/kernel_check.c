@@ -20,7 +20,8 @@
  *               mixing values below and above 2^32;
  *   exhaustive: every n < 2^32 (and pi(2^32) = 203280221 from both).
  * quick also checks each level's extremes_u32 and extremes_u64 against C's
- * own order (check_extremes), and Selfridge's D of the strong Lucas test (selfridge_d_baseline,
+ * own order (check_extremes), its byteswap_u32 and byteswap_u64 against the
+ * compiler's bswap (check_byteswap), and Selfridge's D of the strong Lucas test (selfridge_d_baseline,
  * from residue tables) against a search by the definition on about 2^17 values.
  * A level the CPU or build lacks prints "level <name>: skipped (...)".  Last
  * line "kernels: N checks, F failed"; exit status 0 when none failed.
@@ -314,6 +315,35 @@ static void check_extremes(const struct test_kernels *k)
     printf("extremes %s: checked\n", k->name);
 }
 
+/* A level's byteswap_u32 and byteswap_u64 against the compiler's bswap,
+ * every count 0 .. 70 at every alignment of source and destination. */
+static void check_byteswap(const struct test_kernels *k)
+{
+    uint64_t state = UINT64_C(0xD1B54A32D192ED03);
+    static uint32_t out32[BLOCK + 16];
+    static uint64_t out64[BLOCK + 16];
+    for (size_t count = 0; count <= 70; count++) {
+        for (size_t offset = 0; offset < 16; offset++) {
+            for (size_t i = 0; i < count + 16; i++) {
+                v64[i] = xorshift(&state);
+                v32[i] = (uint32_t)(v64[i] >> 16);
+            }
+            memset(out32, 0xa5, sizeof out32[0] * (count + 32));
+            memset(out64, 0xa5, sizeof out64[0] * (count + 32));
+            k->byteswap_u32(v32 + offset, out32 + (15 - offset), count);
+            k->byteswap_u64(v64 + offset, out64 + (15 - offset), count);
+            int ok = 1;
+            for (size_t i = 0; i < count; i++)
+                ok &= out32[15 - offset + i] == __builtin_bswap32(v32[offset + i])
+                      && out64[15 - offset + i] == __builtin_bswap64(v64[offset + i]);
+            /* nothing written past the end */
+            ok &= out32[15 - offset + count] == 0xa5a5a5a5u && out64[15 - offset + count] == UINT64_C(0xa5a5a5a5a5a5a5a5);
+            CHECK(ok);
+        }
+    }
+    printf("byteswap %s: checked\n", k->name);
+}
+
 static void exhaustive(void)
 {
     primes_base = primes_level = 0;
@@ -331,6 +361,7 @@ int main(int argc, char **argv)
     if (strcmp(mode, "exhaustive") != 0) {
         check_selfridge();
         check_extremes(&test_kernels_baseline);
+        check_byteswap(&test_kernels_baseline);
     }
     static const char *const names[] = {"baseline", "avx2", "avx512"};
     for (int level = PRIMES_CPU_BASELINE + 1; level <= PRIMES_CPU_BEST; level++) {
@@ -346,6 +377,7 @@ int main(int argc, char **argv)
         else {
             quick(argc > 2 ? argv[2] : NULL);
             check_extremes(kernels);
+            check_byteswap(kernels);
         }
         printf("level %s: checked\n", kernels->name);
     }

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * passes.h -- the simple passes over an array that the engines make besides
+ * the test, written once and included by each level's kernel file
+ * (test_baseline.c, test_avx2.c, test_avx512.c), where the compiler
+ * vectorises them with that file's flags:
+ *
+ *   extremes_u32/_u64  the least and greatest of the values: 4 lanes of SSE2,
+ *       8 of VPMINUD or 16 of AVX-512 for 32-bit values.  The planner looks
+ *       at every chunk's span, and with SSE2's compare-and-blend that pass
+ *       cost half as much as the AVX-512 test of random 32-bit values.
+ *   byteswap_u32/_u64  the values in the other byte order (NumPy's non-native
+ *       arrays): one byte shuffle per vector with SSSE3 and up, one BSWAP
+ *       per value with SSE2 alone (GCC vectorises no swap without PSHUFB).
+ *
+ * For extremes:
+ * Each file's table (test_kernels.h) points at its own wrappers of these.
+ * Each value is taken as v[k] ^ flip: flip = 0 for unsigned elements, the
+ * sign bit for signed ones (whose order x ^ sign bit keeps as unsigned).
+ */
+#ifndef PRIMES_PASSES_H
+#define PRIMES_PASSES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* count >= 1. */
+static inline void extremes_u32(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least,
+                                uint32_t *greatest)
+{
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (size_t k = 0; k < count; k++) {
+        uint32_t x = v[k] ^ flip;
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    *least = lo;
+    *greatest = hi;
+}
+
+static inline void extremes_u64(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least,
+                                uint64_t *greatest)
+{
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t k = 0; k < count; k++) {
+        uint64_t x = v[k] ^ flip;
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    *least = lo;
+    *greatest = hi;
+}
+
+static inline void byteswap_u32(const uint32_t *src, uint32_t *dst, size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        dst[k] = __builtin_bswap32(src[k]);
+}
+
+static inline void byteswap_u64(const uint64_t *src, uint64_t *dst, size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        dst[k] = __builtin_bswap64(src[k]);
+}
+
+#endif /* PRIMES_PASSES_H */
