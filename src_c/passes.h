@@ -14,7 +14,8 @@
  *       per value with SSE2 alone (GCC vectorises no swap without PSHUFB).
  *
  * For extremes:
- * Each file's table (test_kernels.h) points at its own wrappers of these.
+ * Static, not inline: each file that includes this header gets its own copy,
+ * compiled with its flags, and its table (test_kernels.h) points at it.
  * Each value is taken as v[k] ^ flip: flip = 0 for unsigned elements, the
  * sign bit for signed ones (whose order x ^ sign bit keeps as unsigned).
  */
@@ -25,7 +26,7 @@
 #include <stdint.h>
 
 /* count >= 1. */
-static inline void extremes_u32(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least,
+static void extremes_u32(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least,
                                 uint32_t *greatest)
 {
     uint32_t lo = UINT32_MAX, hi = 0;
@@ -38,7 +39,7 @@ static inline void extremes_u32(const uint32_t *v, size_t count, uint32_t flip, 
     *greatest = hi;
 }
 
-static inline void extremes_u64(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least,
+static void extremes_u64(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least,
                                 uint64_t *greatest)
 {
     uint64_t lo = UINT64_MAX, hi = 0;
@@ -51,13 +52,13 @@ static inline void extremes_u64(const uint64_t *v, size_t count, uint64_t flip, 
     *greatest = hi;
 }
 
-static inline void byteswap_u32(const uint32_t *src, uint32_t *dst, size_t count)
+static void byteswap_u32(const uint32_t *src, uint32_t *dst, size_t count)
 {
     for (size_t k = 0; k < count; k++)
         dst[k] = __builtin_bswap32(src[k]);
 }
 
-static inline void byteswap_u64(const uint64_t *src, uint64_t *dst, size_t count)
+static void byteswap_u64(const uint64_t *src, uint64_t *dst, size_t count)
 {
     for (size_t k = 0; k < count; k++)
         dst[k] = __builtin_bswap64(src[k]);

@@ -39,7 +39,6 @@
  */
 #include "primes.h"
 #include "test_kernels.h"
-#include "passes.h"
 
 #include "config.h"
 #include "tables.h"
@@ -55,6 +54,8 @@
 #ifdef TEST_AVX512_BUILT
 
 #include <string.h>
+
+#include "passes.h"
 
 _Static_assert(AVX512_TRIAL_CHAINS >= 1, "config.h: at least one chain");
 enum { BATCH = AVX512_BATCH, VECTORS = AVX512_VECTORS, VECTORS64 = AVX512_VECTORS_64 };
@@ -934,6 +935,16 @@ static void lucas_push(struct lucas_queue *q, uint64_t n, int64_t d, size_t at, 
         lucas_flush(q, which, res);
 }
 
+/* Appends the lanes `take` of x, and their offsets `where`, to values[n..]
+ * and at[n..] (each array with room for a whole vector past n); returns the
+ * new count. */
+static inline size_t append_lanes(uint64_t *values, uint32_t *at, size_t n, __mmask8 take, __m512i x, __m256i where)
+{
+    _mm512_storeu_si512((void *)(values + n), _mm512_maskz_compress_epi64(take, x));
+    _mm256_storeu_si256((__m256i *)(void *)(at + n), _mm256_maskz_compress_epi32(take, where));
+    return n + (size_t)__builtin_popcount(take);
+}
+
 /* res[k] for k < count <= BATCH, any values; res is call_res + first, and the
  * strong Lucas tests wait in `queue` (answered by the time the call returns). */
 static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, struct lucas_queue *queue,
@@ -973,18 +984,11 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
                                 below, _mm512_add_epi64(index, _mm512_set1_epi64((long long)first)))));
         n_small += (size_t)__builtin_popcount(below);
         __mmask8 large_odd = (__mmask8)(valid & ~below & _mm512_test_epi64_mask(x, _mm512_set1_epi64(1)));
-        if (__builtin_popcount(large_odd) >= 6) { /* nearly full already (odd data): no detour */
-            __mmask8 alive = no_factor64(x, large_odd);
-            _mm512_storeu_si512((void *)(large + n_large), _mm512_maskz_compress_epi64(alive, x));
-            _mm256_storeu_si256((__m256i *)(void *)(large_at + n_large),
-                                _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(alive, index)));
-            n_large += (size_t)__builtin_popcount(alive);
-            continue;
-        }
-        _mm512_storeu_si512((void *)(odd + n_odd), _mm512_maskz_compress_epi64(large_odd, x));
-        _mm256_storeu_si256((__m256i *)(void *)(odd_at + n_odd),
-                            _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(large_odd, index)));
-        n_odd += (size_t)__builtin_popcount(large_odd);
+        __m256i at = _mm512_cvtepi64_epi32(index);
+        if (__builtin_popcount(large_odd) >= 6) /* nearly full already (odd data): no detour */
+            n_large = append_lanes(large, large_at, n_large, no_factor64(x, large_odd), x, at);
+        else
+            n_odd = append_lanes(odd, odd_at, n_odd, large_odd, x, at);
     }
     /* Then the trial division of the odd values above 2^32, 8 to a vector
      * (the last one masked), its survivors compacted again. */
@@ -994,10 +998,7 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
         __mmask8 valid = n_odd - k >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (n_odd - k)) - 1);
         __m512i x = _mm512_loadu_si512((const void *)(odd + k));
         __m256i at = _mm256_loadu_si256((const __m256i *)(const void *)(odd_at + k));
-        __mmask8 alive = no_factor64(x, valid);
-        _mm512_storeu_si512((void *)(large + n_large), _mm512_maskz_compress_epi64(alive, x));
-        _mm256_storeu_si256((__m256i *)(void *)(large_at + n_large), _mm256_maskz_compress_epi32(alive, at));
-        n_large += (size_t)__builtin_popcount(alive);
+        n_large = append_lanes(large, large_at, n_large, no_factor64(x, valid), x, at);
     }
     classify_batch_u32(small, small_at, n_small, 0, call_res, sprp);
     /* The survivors above 2^32 (about 12% of random input, every prime): the
@@ -1068,36 +1069,16 @@ void classify_u64_avx512(const uint64_t *v, size_t count, uint8_t *res)
     }
 }
 
-/* The passes of passes.h, vectorised with this file's flags. */
-static void extremes_u32_avx512(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least, uint32_t *greatest)
-{
-    extremes_u32(v, count, flip, least, greatest);
-}
-
-static void extremes_u64_avx512(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least, uint64_t *greatest)
-{
-    extremes_u64(v, count, flip, least, greatest);
-}
-
-static void byteswap_u32_avx512(const uint32_t *src, uint32_t *dst, size_t count)
-{
-    byteswap_u32(src, dst, count);
-}
-
-static void byteswap_u64_avx512(const uint64_t *src, uint64_t *dst, size_t count)
-{
-    byteswap_u64(src, dst, count);
-}
-
 const struct test_kernels test_kernels_avx512 = {
     .name = "avx512",
     .level = PRIMES_CPU_AVX512,
     .classify_u32 = classify_u32_avx512,
     .classify_u64 = classify_u64_avx512,
-    .extremes_u32 = extremes_u32_avx512,
-    .extremes_u64 = extremes_u64_avx512,
-    .byteswap_u32 = byteswap_u32_avx512,
-    .byteswap_u64 = byteswap_u64_avx512,
+    /* passes.h, compiled with this file's flags */
+    .extremes_u32 = extremes_u32,
+    .extremes_u64 = extremes_u64,
+    .byteswap_u32 = byteswap_u32,
+    .byteswap_u64 = byteswap_u64,
 };
 
 #else

@@ -419,34 +419,14 @@ void classify_u64_baseline(const uint64_t *v, size_t count, uint8_t *res)
         classify_batch_u64(v + done, count - done < BATCH ? count - done : BATCH, res + done);
 }
 
-/* The passes of passes.h, vectorised with this file's flags. */
-static void extremes_u32_baseline(const uint32_t *v, size_t count, uint32_t flip, uint32_t *least, uint32_t *greatest)
-{
-    extremes_u32(v, count, flip, least, greatest);
-}
-
-static void extremes_u64_baseline(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least, uint64_t *greatest)
-{
-    extremes_u64(v, count, flip, least, greatest);
-}
-
-static void byteswap_u32_baseline(const uint32_t *src, uint32_t *dst, size_t count)
-{
-    byteswap_u32(src, dst, count);
-}
-
-static void byteswap_u64_baseline(const uint64_t *src, uint64_t *dst, size_t count)
-{
-    byteswap_u64(src, dst, count);
-}
-
 const struct test_kernels test_kernels_baseline = {
     .name = "baseline",
     .level = PRIMES_CPU_BASELINE,
     .classify_u32 = classify_u32_baseline,
     .classify_u64 = classify_u64_baseline,
-    .extremes_u32 = extremes_u32_baseline,
-    .extremes_u64 = extremes_u64_baseline,
-    .byteswap_u32 = byteswap_u32_baseline,
-    .byteswap_u64 = byteswap_u64_baseline,
+    /* passes.h, compiled with this file's flags */
+    .extremes_u32 = extremes_u32,
+    .extremes_u64 = extremes_u64,
+    .byteswap_u32 = byteswap_u32,
+    .byteswap_u64 = byteswap_u64,
 };
