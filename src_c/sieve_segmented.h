@@ -42,15 +42,16 @@
 
 /* Tunables; 0 in any field means "the default".  The defaults are chosen
  * from the cache sizes (read at run time: sysconf, else /sys) and were
- * measured on x86-64 (AMD Zen, 512 KiB L2). */
+ * measured on x86-64 (an Intel Xeon, 48 KiB L1d, 2 MiB L2). */
 struct segsieve_options {
-    size_t l1_bytes;      /* when given, the small primes cross each segment in
-                           * chunks of this many bytes (measured slower here,
-                           * so off by default) */
+    size_t l1_bytes;      /* L1 data cache per core (0: detect, else 32 KiB):
+                           * the small primes cross each segment in chunks of
+                           * this many bytes; a value of at least the segment
+                           * crosses the whole segment at once */
     size_t l2_bytes;      /* L2 cache per core (0: detect, else 512 KiB) */
     size_t segment_bytes; /* sieve segment, a power of two in [2^12, 2^22]
-                           * bytes of 30 integers each (0: half the L2, more
-                           * for tall calls, less for narrow ones) */
+                           * bytes of 30 integers each (0: half the L2, less
+                           * for narrow calls) */
     unsigned presieve_max; /* largest prime removed by the presieved pattern,
                             * 13 <= presieve_max <= 163 (0: from the width) */
     int store_primes; /* sieving primes: 1 stored once in the context, -1

@@ -687,13 +687,17 @@ int main(int argc, char **argv)
     struct segsieve_options regenerate = {.store_primes = -1};
     struct segsieve_options store = {.store_primes = 1, .segment_bytes = 1 << 16, .presieve_max = 13};
     struct segsieve_options mid = {.segment_bytes = 1 << 15, .presieve_max = 53, .l1_bytes = 8192};
+    /* l1_bytes of at least the segment: the small primes cross each segment whole */
+    struct segsieve_options whole = {.segment_bytes = 1 << 18, .l1_bytes = 1 << 18};
     check_properties(NULL, "defaults");
+    check_properties(&whole, "256 KiB segments crossed whole");
     check_properties(&tiny_segments, "4 KiB segments");
     check_properties(&store, "64 KiB segments, stored primes, presieve to 13");
     check_properties(&mid, "32 KiB segments, 8 KiB chunks, presieve to 53");
     check_against_test(NULL, "defaults", 1000000, 1);
     check_against_test(&tiny_segments, "4 KiB segments", 200000, 0);
     check_against_test(&regenerate, "regenerated primes", 200000, 0);
+    check_against_test(&whole, "256 KiB segments crossed whole", 200000, 0);
     check_high();
     check_windows_files();
     check_threads();
