@@ -335,9 +335,12 @@ struct limbs2 { __m512i lo, hi; };
  * from overflowing), then two reduction rounds add m_i n 2^(52 i) with
  * m_i = t_i (-n^-1) mod 2^52, each clearing the lowest limb, whose carry goes
  * up.  hi(a1 b1) = 0 since a1 b1 < 2^52.  Result: (a b + m n) / R <
- * n + a b / 2^104 < 2n. */
-static inline struct limbs2 reduce104(__m512i t0, __m512i t1, __m512i t2, __m512i n0, __m512i n1,
-                                      __m512i neg_inv)
+ * n + a b / 2^104 < 2n.  reduce104_add adds add_lo + add_hi 2^52 to that
+ * result within the reduction's own carry (the Lucas ladders' "- 2 Q^j"
+ * and the like, one normalisation fewer): add_lo in [0, 2^62), add_hi any
+ * 64-bit value (wrapping) so long as the sum is not negative. */
+static inline struct limbs2 reduce104_add(__m512i t0, __m512i t1, __m512i t2, __m512i n0, __m512i n1,
+                                          __m512i neg_inv, __m512i add_lo, __m512i add_hi)
 {
     const __m512i zero = _mm512_setzero_si512();
     /* Round 1: t0 + lo(m0 n0) is 0 or 2^52. */
@@ -352,15 +355,23 @@ static inline struct limbs2 reduce104(__m512i t0, __m512i t1, __m512i t2, __m512
     t1 = _mm512_madd52lo_epu64(t1, m1, n0);
     t2 = _mm512_madd52hi_epu64(t2, m1, n0);
     t2 = _mm512_madd52lo_epu64(t2, m1, n1);
-    t2 = _mm512_add_epi64(t2, _mm512_srli_epi64(t1, 52));
-    __m512i t3 = _mm512_madd52hi_epu64(zero, m1, n1);
+    t2 = _mm512_add_epi64(_mm512_add_epi64(t2, add_lo), _mm512_srli_epi64(t1, 52));
+    __m512i t3 = _mm512_madd52hi_epu64(add_hi, m1, n1);
     struct limbs2 r;
     r.lo = _mm512_and_si512(t2, _mm512_set1_epi64((long long)LOW52));
     r.hi = _mm512_add_epi64(t3, _mm512_srli_epi64(t2, 52));
     return r;
 }
 
-static inline struct limbs2 redc104(struct limbs2 a, struct limbs2 b, __m512i n0, __m512i n1, __m512i neg_inv)
+static inline struct limbs2 reduce104(__m512i t0, __m512i t1, __m512i t2, __m512i n0, __m512i n1,
+                                      __m512i neg_inv)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    return reduce104_add(t0, t1, t2, n0, n1, neg_inv, zero, zero);
+}
+
+static inline struct limbs2 redc104_add(struct limbs2 a, struct limbs2 b, __m512i n0, __m512i n1, __m512i neg_inv,
+                                        struct limbs2 add)
 {
     const __m512i zero = _mm512_setzero_si512();
     __m512i t0 = _mm512_madd52lo_epu64(zero, a.lo, b.lo);
@@ -370,12 +381,18 @@ static inline struct limbs2 redc104(struct limbs2 a, struct limbs2 b, __m512i n0
     __m512i t2 = _mm512_madd52hi_epu64(zero, a.lo, b.hi);
     t2 = _mm512_madd52hi_epu64(t2, a.hi, b.lo);
     t2 = _mm512_madd52lo_epu64(t2, a.hi, b.hi);
-    return reduce104(t0, t1, t2, n0, n1, neg_inv);
+    return reduce104_add(t0, t1, t2, n0, n1, neg_inv, add.lo, add.hi);
+}
+
+static inline struct limbs2 redc104(struct limbs2 a, struct limbs2 b, __m512i n0, __m512i n1, __m512i neg_inv)
+{
+    const struct limbs2 zero = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+    return redc104_add(a, b, n0, n1, neg_inv, zero);
 }
 
 /* a^2 R^-1 (mod n): the cross products once, by 2 a1 (< 2^14): 5 IFMA for
  * the product instead of 7. */
-static inline struct limbs2 square104(struct limbs2 a, __m512i n0, __m512i n1, __m512i neg_inv)
+static inline struct limbs2 square104_add(struct limbs2 a, __m512i n0, __m512i n1, __m512i neg_inv, struct limbs2 add)
 {
     const __m512i zero = _mm512_setzero_si512();
     __m512i twice_hi = _mm512_add_epi64(a.hi, a.hi);
@@ -384,7 +401,13 @@ static inline struct limbs2 square104(struct limbs2 a, __m512i n0, __m512i n1, _
     t1 = _mm512_madd52lo_epu64(t1, a.lo, twice_hi);
     __m512i t2 = _mm512_madd52hi_epu64(zero, a.lo, twice_hi);
     t2 = _mm512_madd52lo_epu64(t2, a.hi, a.hi);
-    return reduce104(t0, t1, t2, n0, n1, neg_inv);
+    return reduce104_add(t0, t1, t2, n0, n1, neg_inv, add.lo, add.hi);
+}
+
+static inline struct limbs2 square104(struct limbs2 a, __m512i n0, __m512i n1, __m512i neg_inv)
+{
+    const struct limbs2 zero = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+    return square104_add(a, n0, n1, neg_inv, zero);
 }
 
 /* x 2^w for per-lane shifts 0 <= w <= 15 (x < 2n, so x 2^w < 2^80). */
@@ -544,13 +567,33 @@ static inline struct limbs2 split2(__m512i x)
     return r;
 }
 
+/* m - x and m - 2x as the addend of reduce104_add, for m a borrow_2n or a
+ * borrow_4n of struct lucas_lanes and x < 2n normalised. */
+static inline struct limbs2 minus1(struct limbs2 m, struct limbs2 x)
+{
+    struct limbs2 r = {_mm512_sub_epi64(m.lo, x.lo), _mm512_sub_epi64(m.hi, x.hi)};
+    return r;
+}
+
+static inline struct limbs2 minus2(struct limbs2 m, struct limbs2 x)
+{
+    struct limbs2 r = {_mm512_sub_epi64(m.lo, _mm512_add_epi64(x.lo, x.lo)),
+                       _mm512_sub_epi64(m.hi, _mm512_add_epi64(x.hi, x.hi))};
+    return r;
+}
+
 /* The per-vector constants both strong Lucas ladders use, for the 8 * nv odd
  * numbers c[] (nv <= VECTORS64): n in limbs, -n^-1 mod 2^52, k and 2^s with
- * n + 1 = k 2^s, n, 2n and 4n, and the Montgomery 1 and -1. */
+ * n + 1 = k 2^s, n, 2n and 4n, the Montgomery 1 and -1 and twice each, and
+ * 2n and 4n with a borrow moved from the high limb to the low one (2^52 and
+ * 2^53): from these, 2n - x and 4n - 2x (x < 2n normalised) are a
+ * subtraction per limb with a low limb that never goes negative, ready for
+ * reduce104_add. */
 struct lucas_lanes {
     __m512i n0[VECTORS64], n1[VECTORS64], neg_inv[VECTORS64], k[VECTORS64], s_lanes[VECTORS64];
     struct limbs2 multiples[VECTORS64][3];
-    struct limbs2 one[VECTORS64], minus_one[VECTORS64];
+    struct limbs2 one[VECTORS64], minus_one[VECTORS64], two_one[VECTORS64], two_minus_one[VECTORS64];
+    struct limbs2 borrow_2n[VECTORS64], borrow_4n[VECTORS64];
     uint64_t k_all; /* the OR of every lane's k: the ladder's length */
     int max_s;
 };
@@ -583,6 +626,12 @@ static inline void lucas_lanes_init(struct lucas_lanes *l, const uint64_t *c, in
         __m512i one_lane = _mm512_loadu_si512((const void *)(ones + 8 * i));
         l->one[i] = split2(one_lane);
         l->minus_one[i] = split2(_mm512_sub_epi64(n, one_lane));
+        l->two_one[i] = add2(l->one[i], l->one[i]);
+        l->two_minus_one[i] = add2(l->minus_one[i], l->minus_one[i]);
+        l->borrow_2n[i].lo = _mm512_add_epi64(l->multiples[i][1].lo, _mm512_set1_epi64(INT64_C(1) << 52));
+        l->borrow_2n[i].hi = _mm512_sub_epi64(l->multiples[i][1].hi, _mm512_set1_epi64(1));
+        l->borrow_4n[i].lo = _mm512_add_epi64(l->multiples[i][2].lo, _mm512_set1_epi64(INT64_C(1) << 53));
+        l->borrow_4n[i].hi = _mm512_sub_epi64(l->multiples[i][2].hi, _mm512_set1_epi64(2));
     }
 }
 
@@ -612,55 +661,76 @@ static inline __mmask8 lucas_u_or_v_zero(struct limbs2 *v0, struct limbs2 v1, co
  * (V_0 = 2, V_1 = 1, Q^0 = 1), so lanes whose k is shorter than the group's
  * longest stay at index 0 until their top bit: one walk for all lanes.  U_k
  * by lucas_u_or_v_zero: U_k = 0 exactly when 2 V_(k+1) = V_k
- * (mod n).  Q enters Montgomery form as |Q| times 2^104 (or -2^104) mod n, a
- * lazy value below 2^11 n; other residues stay below 6n. */
+ * (mod n).
+ *
+ * Q^(j+1) = Q Q^j is no Montgomery product: Q^j (its Montgomery form, below
+ * 2n) times the small integer |Q| < 2^11 is three IFMA and already the
+ * Montgomery form of |Q| Q^j, below 2^12 n; for Q < 0 it is taken from
+ * 2^12 n.  This lazy Q^(j+1) enters V_(2j+2) as 2^13 n - 2 Q^(j+1), so V
+ * values stay below 2^14 n: within redc104's bounds (a1 b1 < 2^26 2^26 and
+ * a, b < 2^20 n), and one product by the Montgomery 1 brings each below 2n
+ * after the ladder.  Q^j itself, a product, stays below 2n; other residues
+ * below 6n.  (Measured: 14 IFMA fewer per bit, about 12% of this ladder.) */
 static inline void lucas_vectors64(const uint64_t *c, const int64_t *dd, int nv, __mmask8 *pass)
 {
     struct lucas_lanes l;
     lucas_lanes_init(&l, c, nv);
-    struct limbs2 v0[VECTORS64], v1[VECTORS64], qj[VECTORS64], q[VECTORS64];
+    struct limbs2 v0[VECTORS64], v1[VECTORS64], qj[VECTORS64], big[VECTORS64], borrow_big[VECTORS64];
+    __m512i q_small[VECTORS64];
+    __mmask8 q_negative[VECTORS64];
     uint64_t q_abs[8 * VECTORS64], q_neg[8 * VECTORS64];
     for (int j = 0; j < 8 * nv; j++) {
         int64_t qq = (1 - dd[j]) / 4;
         q_abs[j] = (uint64_t)(qq < 0 ? -qq : qq);
         q_neg[j] = qq < 0 ? UINT64_MAX : 0;
     }
-    const __m512i zero = _mm512_setzero_si512();
+    const __m512i zero = _mm512_setzero_si512(), low52 = _mm512_set1_epi64((long long)LOW52);
     for (int i = 0; i < nv; i++) {
-        /* |Q| (+-2^104 mod n): small times a limb pair. */
-        __mmask8 q_negative = _mm512_test_epi64_mask(_mm512_loadu_si512((const void *)(q_neg + 8 * i)), _mm512_set1_epi64(1));
-        __m512i qa = _mm512_loadu_si512((const void *)(q_abs + 8 * i));
-        struct limbs2 base_q = select2(q_negative, l.one[i], l.minus_one[i]);
-        q[i] = normalise2(_mm512_madd52lo_epu64(zero, base_q.lo, qa),
-                          _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, base_q.lo, qa), base_q.hi, qa));
+        q_negative[i] = _mm512_test_epi64_mask(_mm512_loadu_si512((const void *)(q_neg + 8 * i)), _mm512_set1_epi64(1));
+        q_small[i] = _mm512_loadu_si512((const void *)(q_abs + 8 * i));
+        /* 2^12 n, and 2^13 n with a borrow of 2^53 (as lucas_lanes' borrow_4n) */
+        big[i].lo = _mm512_and_si512(_mm512_slli_epi64(l.n0[i], 12), low52);
+        big[i].hi = _mm512_add_epi64(_mm512_slli_epi64(l.n1[i], 12), _mm512_srli_epi64(l.n0[i], 40));
+        borrow_big[i].lo = _mm512_add_epi64(_mm512_and_si512(_mm512_slli_epi64(l.n0[i], 13), low52),
+                                            _mm512_set1_epi64(INT64_C(1) << 53));
+        borrow_big[i].hi = _mm512_sub_epi64(_mm512_add_epi64(_mm512_slli_epi64(l.n1[i], 13), _mm512_srli_epi64(l.n0[i], 39)),
+                                            _mm512_set1_epi64(2));
         v0[i] = add2(l.one[i], l.one[i]); /* V_0 = 2 */
         v1[i] = l.one[i];                 /* V_1 = P = 1 */
         qj[i] = l.one[i];                 /* Q^0 */
     }
     for (int bit = 63 - __builtin_clzll(l.k_all); bit >= 0; bit--) {
-        const __m512i shift = _mm512_set1_epi64(bit);
+        const __m512i at_bit = _mm512_set1_epi64((long long)(UINT64_C(1) << bit)); /* one test per vector */
 #pragma GCC unroll 8
         for (int i = 0; i < nv; i++) {
-            __mmask8 b = _mm512_test_epi64_mask(_mm512_srlv_epi64(l.k[i], shift), _mm512_set1_epi64(1));
-            struct limbs2 qj1 = redc104(qj[i], q[i], l.n0[i], l.n1[i], l.neg_inv[i]); /* Q^(j+1) */
+            __mmask8 b = _mm512_test_epi64_mask(l.k[i], at_bit);
+            /* Q^(j+1): |Q| Q^j (normalised: the low limb is IFMA's low half),
+             * or 2^12 n less that for Q < 0. */
+            struct limbs2 qj1 = {_mm512_madd52lo_epu64(zero, qj[i].lo, q_small[i]),
+                                 _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, qj[i].lo, q_small[i]), qj[i].hi, q_small[i])};
+            qj1 = select2(q_negative[i], qj1, sub_plus2(big[i], qj1, (struct limbs2){zero, zero}));
             /* V_j V_(j+1) - Q^j (+ 2n: Q^j < 2n). */
-            struct limbs2 product = sub_plus2(redc104(v0[i], v1[i], l.n0[i], l.n1[i], l.neg_inv[i]), qj[i], l.multiples[i][1]);
-            /* V_j^2 - 2 Q^j or V_(j+1)^2 - 2 Q^(j+1) (+ 4n). */
+            struct limbs2 product = redc104_add(v0[i], v1[i], l.n0[i], l.n1[i], l.neg_inv[i], minus1(l.borrow_2n[i], qj[i]));
+            /* V_j^2 - 2 Q^j or V_(j+1)^2 - 2 Q^(j+1) (+ 2^13 n). */
             struct limbs2 q_sel = select2(b, qj[i], qj1);
-            struct limbs2 sq = sub_plus2(square104(select2(b, v0[i], v1[i]), l.n0[i], l.n1[i], l.neg_inv[i]),
-                                         add2(q_sel, q_sel), l.multiples[i][2]);
+            struct limbs2 sq = square104_add(select2(b, v0[i], v1[i]), l.n0[i], l.n1[i], l.neg_inv[i],
+                                             minus2(borrow_big[i], q_sel));
             qj[i] = redc104(qj[i], q_sel, l.n0[i], l.n1[i], l.neg_inv[i]);
             v0[i] = select2(b, sq, product);
             v1[i] = select2(b, product, sq);
         }
     }
-    for (int i = 0; i < nv; i++)
+    for (int i = 0; i < nv; i++) {
+        /* below 2n: v R / R for v < 2^14 n */
+        v0[i] = redc104(v0[i], l.one[i], l.n0[i], l.n1[i], l.neg_inv[i]);
+        v1[i] = redc104(v1[i], l.one[i], l.n0[i], l.n1[i], l.neg_inv[i]);
         pass[i] = lucas_u_or_v_zero(&v0[i], v1[i], l.multiples[i]);
+    }
     /* V_(k 2^r) = V_(k 2^(r-1))^2 - 2 Q^(k 2^(r-1)) for 1 <= r < s. */
     for (int r = 1; r < l.max_s; r++) {
         const __m512i above = _mm512_set1_epi64((long long)(UINT64_C(1) << (r + 1)));
         for (int i = 0; i < nv; i++) {
-            v0[i] = sub_plus2(square104(v0[i], l.n0[i], l.n1[i], l.neg_inv[i]), add2(qj[i], qj[i]), l.multiples[i][2]);
+            v0[i] = square104_add(v0[i], l.n0[i], l.n1[i], l.neg_inv[i], minus2(l.borrow_4n[i], qj[i]));
             qj[i] = square104(qj[i], l.n0[i], l.n1[i], l.neg_inv[i]);
             __mmask8 in_range = _mm512_cmpge_epu64_mask(l.s_lanes[i], above); /* r < s */
             pass[i] |= (__mmask8)(in_range & zero_mod(v0[i], l.multiples[i]));
@@ -694,18 +764,17 @@ static inline void lucas_q_minus_one_vectors64(const uint64_t *c, int nv, __mmas
         odd_j[i] = 0;
     }
     for (int bit = 63 - __builtin_clzll(l.k_all); bit >= 0; bit--) {
-        const __m512i shift = _mm512_set1_epi64(bit);
+        const __m512i at_bit = _mm512_set1_epi64((long long)(UINT64_C(1) << bit)); /* one test per vector */
 #pragma GCC unroll 8
         for (int i = 0; i < nv; i++) {
-            __mmask8 b = _mm512_test_epi64_mask(_mm512_srlv_epi64(l.k[i], shift), _mm512_set1_epi64(1));
+            __mmask8 b = _mm512_test_epi64_mask(l.k[i], at_bit);
             /* V_j V_(j+1) - Q^j: + 1 for odd j, + (n - 1) for even j. */
-            struct limbs2 product = add2(redc104(v0[i], v1[i], l.n0[i], l.n1[i], l.neg_inv[i]),
-                                         select2(odd_j[i], l.minus_one[i], l.one[i]));
+            struct limbs2 product = redc104_add(v0[i], v1[i], l.n0[i], l.n1[i], l.neg_inv[i],
+                                                select2(odd_j[i], l.minus_one[i], l.one[i]));
             /* The square of V_j (0 bit) or V_(j+1) (1 bit), with - 2 Q^j or
              * + 2 Q^j: + 2 when exactly one of (odd j, 1 bit) holds, else + 2 (n - 1). */
-            struct limbs2 sq = square104(select2(b, v0[i], v1[i]), l.n0[i], l.n1[i], l.neg_inv[i]);
-            struct limbs2 two_q = select2(odd_j[i] ^ b, l.minus_one[i], l.one[i]);
-            sq = add2(sq, add2(two_q, two_q));
+            struct limbs2 sq = square104_add(select2(b, v0[i], v1[i]), l.n0[i], l.n1[i], l.neg_inv[i],
+                                             select2(odd_j[i] ^ b, l.two_minus_one[i], l.two_one[i]));
             v0[i] = select2(b, sq, product);
             v1[i] = select2(b, product, sq);
             odd_j[i] = b;
@@ -717,8 +786,7 @@ static inline void lucas_q_minus_one_vectors64(const uint64_t *c, int nv, __mmas
     for (int r = 1; r < l.max_s; r++) {
         const __m512i above = _mm512_set1_epi64((long long)(UINT64_C(1) << (r + 1)));
         for (int i = 0; i < nv; i++) {
-            struct limbs2 two_q = r == 1 ? l.one[i] : l.minus_one[i];
-            v0[i] = add2(square104(v0[i], l.n0[i], l.n1[i], l.neg_inv[i]), add2(two_q, two_q));
+            v0[i] = square104_add(v0[i], l.n0[i], l.n1[i], l.neg_inv[i], r == 1 ? l.two_one[i] : l.two_minus_one[i]);
             __mmask8 in_range = _mm512_cmpge_epu64_mask(l.s_lanes[i], above); /* r < s */
             pass[i] |= (__mmask8)(in_range & zero_mod(v0[i], l.multiples[i]));
         }
