@@ -14,12 +14,14 @@ The per-element test per core (threads=1), against FLINT's ``n_is_prime``
 - E4: the 3x10^4 primes just below 2^64 (uint64).
 
 ``primes.count(a, threads=1, method="test")`` is timed (the kernels of the level;
-the best of the rounds on both sides, one call of ours and one run of the
-FLINT harness in turn, round by round, in CPU time of the process: both run on
-one core, and on a shared machine wall time also counts the time other
-processes hold it); the
+the best of the rounds on both sides, one call of ours and one pass of the
+FLINT harness over the same values in turn, round by round, in CPU time of the
+process: both run on one core, and on a shared machine wall time also counts
+the time other processes hold it); the
 ``auto`` method's time is noted too (on E3 the planner may sieve instead).  FLINT
-runs in a small C harness (``bench/flint/flint_is_prime.c``), compiled here against
+runs in a small C harness (``bench/flint/flint_is_prime.c``), a shared library
+loaded into this process (so that both sides find the input in the same cache
+state), compiled here against
 the FLINT 3 library that python-flint's wheel bundles (``python_flint.libs``), else
 the system's ``libflint`` (Debian's libflint-dev: FLINT 2.9, the same
 ``int n_is_prime(ulong)``); with neither, the E targets are reported as not
@@ -30,12 +32,12 @@ primes).  Alone, this file also writes ``<machine>-engine.md`` into ``--out``.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import glob
 import importlib.util
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -95,21 +97,26 @@ def find_flint() -> Tuple[Optional[List[str]], str]:
 
 
 class Flint:
-    """The compiled harness: ``seconds(values, repeats)`` -> (best seconds, primes, version)."""
+    """The compiled harness, loaded into this process: ``run(values)`` -> (CPU seconds, primes, version)."""
 
     def __init__(self, build_dir: Path, link: List[str]) -> None:
         build_dir.mkdir(parents=True, exist_ok=True)
-        self.exe = build_dir / "flint_is_prime"
+        library = build_dir / "libflint_is_prime.so"
         compiler = os.environ.get("CC", "cc")
-        subprocess.run([compiler, "-O2", str(HARNESS), "-o", str(self.exe), *link], check=True)
+        subprocess.run([compiler, "-O2", "-shared", "-fPIC", str(HARNESS), "-o", str(library), *link], check=True)
+        self.lib = ctypes.CDLL(str(library))
+        self.lib.flint_harness_version.restype = ctypes.c_char_p
+        self.lib.flint_harness_count.restype = ctypes.c_ulong
+        self.lib.flint_harness_count.argtypes = [
+            np.ctypeslib.ndpointer(np.uint64, ndim=1, flags="C_CONTIGUOUS"), ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double)]
+        self.version = self.lib.flint_harness_version().decode()
 
-    def run(self, values: np.ndarray, repeats: int) -> Tuple[float, int, str]:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "values.u64"
-            values.astype(np.uint64).tofile(path)
-            out = subprocess.run([str(self.exe), str(path), str(repeats)], capture_output=True, text=True,
-                                 check=True).stdout.split()
-        return float(out[5]), int(out[3]), out[1]
+    def run(self, values: np.ndarray) -> Tuple[float, int, str]:
+        """One pass of n_is_prime over ``values`` (a native uint64 array), on this thread."""
+        seconds = ctypes.c_double(0.0)
+        count = self.lib.flint_harness_count(values, values.size, ctypes.byref(seconds))
+        return seconds.value, int(count), self.version
 
 
 def time_ours(values: np.ndarray, method: str, repeats: int) -> Tuple[float, int]:
@@ -124,17 +131,19 @@ def time_ours(values: np.ndarray, method: str, repeats: int) -> Tuple[float, int
 
 
 def paired(flint: "Flint", values: np.ndarray, repeats: int) -> Tuple[float, int, float]:
-    """Ours (method test) and FLINT, one round each in turn, ``repeats`` rounds: the best of each.
+    """Ours (method test) and FLINT, one call each in turn, ``repeats`` rounds: the best of each.
 
     A shared machine's speed drifts by tens of percent over seconds, so the two
     sides are timed round by round next to each other rather than one after
-    the other.
+    the other, in this process, on the same clock (its CPU time), each pass
+    following one of the other's.
     """
+    wide = np.ascontiguousarray(values, dtype=np.uint64)  # FLINT's ulong
     count = int(primes.count(values, threads=1, method="test"))  # warm-up
     ours: List[float] = []
     theirs: List[float] = []
     for _ in range(repeats):
-        theirs.append(flint.run(values, 1)[0])
+        theirs.append(flint.run(wide)[0])
         start = time.process_time()  # threads=1: one core's work
         primes.count(values, threads=1, method="test")
         ours.append(time.process_time() - start)
@@ -167,7 +176,7 @@ def measure(repeats: int, build_dir: Path) -> Tuple[List[Target], List[str], Lis
     anchor = flint_note
     try:
         for name, label, values in inputs():
-            flint_seconds, flint_count, version = flint.run(values, repeats)
+            flint_seconds, flint_count, version = flint.run(np.ascontiguousarray(values, dtype=np.uint64))
             anchor = f"FLINT {version} ({flint_note})"
             if name in ("E3", "E4") and flint_count != values.size:
                 problems.append(f"{name}: FLINT counts {flint_count} primes among {values.size} primes")
