@@ -74,7 +74,7 @@ double plan_bucketed_large_sieve_ns(uint64_t min, uint64_t max, size_t count)
      * height, and the counting sort and scattered answer of each element. */
     return COST_SEGSIEVE_NS_PER_SIEVING_PRIME * plan_sieving_primes(max)
            + segsieve_ns_per_integer(max) * ((double)(max - min) + 1.0)
-           + COST_BUCKETED_NS_PER_ELEMENT * (double)count;
+           + COST_BUCKETED_LARGE_NS_PER_ELEMENT * (double)count;
 }
 
 double plan_bucketed_large_test_ns(size_t count, int kernel_level)
