@@ -130,15 +130,14 @@ def time_ours(values: np.ndarray, method: str, repeats: int) -> Tuple[float, int
     return min(times), count
 
 
-def paired(flint: "Flint", values: np.ndarray, repeats: int) -> Tuple[float, int, float]:
+def paired(flint: "Flint", values: np.ndarray, wide: np.ndarray, repeats: int) -> Tuple[float, int, float]:
     """Ours (method test) and FLINT, one call each in turn, ``repeats`` rounds: the best of each.
 
     A shared machine's speed drifts by tens of percent over seconds, so the two
     sides are timed round by round next to each other rather than one after
     the other, in this process, on the same clock (its CPU time), each pass
-    following one of the other's.
+    following one of the other's; ``wide`` holds the values as FLINT's ulong.
     """
-    wide = np.ascontiguousarray(values, dtype=np.uint64)  # FLINT's ulong
     count = int(primes.count(values, threads=1, method="test"))  # warm-up
     ours: List[float] = []
     theirs: List[float] = []
@@ -176,14 +175,15 @@ def measure(repeats: int, build_dir: Path) -> Tuple[List[Target], List[str], Lis
     anchor = flint_note
     try:
         for name, label, values in inputs():
-            flint_seconds, flint_count, version = flint.run(np.ascontiguousarray(values, dtype=np.uint64))
+            wide = np.ascontiguousarray(values, dtype=np.uint64)  # FLINT's ulong, made once per input
+            flint_seconds, flint_count, version = flint.run(wide)
             anchor = f"FLINT {version} ({flint_note})"
             if name in ("E3", "E4") and flint_count != values.size:
                 problems.append(f"{name}: FLINT counts {flint_count} primes among {values.size} primes")
             per_level: Dict[str, float] = {}
             for level in levels:
                 os.environ["PRIMES_CPU_LEVEL"] = level
-                seconds, count, flint_seconds = paired(flint, values, repeats)
+                seconds, count, flint_seconds = paired(flint, values, wide, repeats)
                 auto_seconds, auto_count = time_ours(values, "auto", repeats)
                 if count != flint_count or auto_count != flint_count:
                     problems.append(f"{name} at {level}: primes.count gives {count} (test), {auto_count} (auto); "

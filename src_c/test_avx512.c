@@ -222,6 +222,21 @@ static inline __m512i inverse52(__m512i n)
     return x;
 }
 
+/* Integers below 2^52 to doubles and back by the 2^52 exponent trick: the
+ * double 2^52 + x has x as its low mantissa bits.  Exact, with no AVX-512DQ
+ * conversion (nor one SIMDe's emulation lacks). */
+static inline __m512d small_to_pd(__m512i x)
+{
+    return _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(x, _mm512_set1_epi64(0x4330000000000000))),
+                         _mm512_set1_pd(4503599627370496.0));
+}
+
+static inline __m512i small_from_pd(__m512d x) /* x an integer in [0, 2^52) */
+{
+    return _mm512_sub_epi64(_mm512_castpd_si512(_mm512_add_pd(x, _mm512_set1_pd(4503599627370496.0))),
+                            _mm512_set1_epi64(0x4330000000000000));
+}
+
 /* 2^52 mod n (the Montgomery one) for odd n < 2^32, in [0, n).  The quotient
  * comes from a double division: n and 2^52 are exact doubles, and the
  * rounded quotient q (< 2^36) is floor(2^52 / n) or one more, so
@@ -231,12 +246,9 @@ static inline __m512i inverse52(__m512i n)
  * (exact below 2^52), which needs no AVX-512DQ conversion. */
 static inline __m512i two52_mod(__m512i n)
 {
-    const __m512i magic_bits = _mm512_set1_epi64(0x4330000000000000); /* the double 2^52 */
-    const __m512d magic = _mm512_set1_pd(4503599627370496.0);
-    __m512d n_d = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(n, magic_bits)), magic);
-    __m512d q_d = _mm512_div_pd(magic, n_d);
+    __m512d q_d = _mm512_div_pd(_mm512_set1_pd(4503599627370496.0), small_to_pd(n));
     /* q_d + 2^52 rounds q_d to an integer; its low mantissa bits are that integer. */
-    __m512i q = _mm512_sub_epi64(_mm512_castpd_si512(_mm512_add_pd(q_d, magic)), magic_bits);
+    __m512i q = small_from_pd(q_d);
     __m512i t = _mm512_madd52lo_epu64(_mm512_setzero_si512(), q, n);
     __mmask8 below = _mm512_cmpge_epu64_mask(t, n); /* q n < 2^52 (t = n would need n | 2^52) */
     return _mm512_mask_sub_epi64(_mm512_sub_epi64(n, t), below, _mm512_set1_epi64(INT64_C(1) << 52), t);
@@ -361,13 +373,6 @@ static inline struct limbs2 reduce104_add(__m512i t0, __m512i t1, __m512i t2, __
     r.lo = _mm512_and_si512(t2, _mm512_set1_epi64((long long)LOW52));
     r.hi = _mm512_add_epi64(t3, _mm512_srli_epi64(t2, 52));
     return r;
-}
-
-static inline struct limbs2 reduce104(__m512i t0, __m512i t1, __m512i t2, __m512i n0, __m512i n1,
-                                      __m512i neg_inv)
-{
-    const __m512i zero = _mm512_setzero_si512();
-    return reduce104_add(t0, t1, t2, n0, n1, neg_inv, zero, zero);
 }
 
 static inline struct limbs2 redc104_add(struct limbs2 a, struct limbs2 b, __m512i n0, __m512i n1, __m512i neg_inv,
@@ -952,26 +957,13 @@ static void classify_batch_u32(const uint32_t *v, const uint32_t *where, size_t 
  *
  * selfridge_d_baseline's table walk (tables.h: selfridge_steps) for the lanes
  * `lanes` of n (odd, n > SELFRIDGE_TABLE_MAX_D): D in d[] where *found,
- * composite (D shares a factor with n) where *composite; the lanes returned
- * ran off the table (squares among them) and take selfridge_d_baseline.  The
+ * composite (D shares a factor with n) where *composite; the lanes in
+ * neither ran off the table (squares among them) and take
+ * selfridge_d_baseline.  The
  * remainders in double precision, every value an exact integer below 2^53
  * (mod_pd).
  * For primes near 2^64 the scalar walk (three 64-bit remainders and about
  * two mispredicted branches a number) was 6.6% of the kernel's time. */
-
-/* Integers below 2^52 to doubles and back by the 2^52 exponent trick (as
- * two52_mod), exact, with no AVX-512DQ conversion. */
-static inline __m512d small_to_pd(__m512i x)
-{
-    return _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(x, _mm512_set1_epi64(0x4330000000000000))),
-                         _mm512_set1_pd(4503599627370496.0));
-}
-
-static inline __m512i small_from_pd(__m512d x) /* x an integer in [0, 2^52) */
-{
-    return _mm512_sub_epi64(_mm512_castpd_si512(_mm512_add_pd(x, _mm512_set1_pd(4503599627370496.0))),
-                            _mm512_set1_epi64(0x4330000000000000));
-}
 
 /* x mod m in [0, m), for 0 <= x < 2^47 exact in a double, m < 2^23: the
  * quotient x (1/m) rounded to an integer by adding and taking away 2^52 (no
@@ -995,7 +987,7 @@ static inline __m512d mod_u64_pd(__m512i n, uint32_t m)
     return mod_pd(t, (double)m);
 }
 
-static inline __mmask8 selfridge_d_vector(__m512i n, __mmask8 lanes, __m512i *d, __mmask8 *found, __mmask8 *composite)
+static inline void selfridge_d_vector(__m512i n, __mmask8 lanes, __m512i *d, __mmask8 *found, __mmask8 *composite)
 {
     const __m512d residue[3] = {mod_u64_pd(n, SELFRIDGE_MODULUS_0), mod_u64_pd(n, SELFRIDGE_MODULUS_1),
                                 mod_u64_pd(n, SELFRIDGE_MODULUS_2)};
@@ -1015,7 +1007,6 @@ static inline __mmask8 selfridge_d_vector(__m512i n, __mmask8 lanes, __m512i *d,
     *d = dd;
     *found = yes;
     *composite = no;
-    return open;
 }
 
 /* The numbers waiting for the strong Lucas test, across the batches of one
@@ -1162,9 +1153,9 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
             __mmask8 vector_d = 0, vector_composite = 0;
             if (__builtin_popcount(bits) >= 2) {
                 __m512i dv;
-                __mmask8 off_table = selfridge_d_vector(_mm512_loadu_si512((const void *)(large + base)), (__mmask8)bits,
-                                                        &dv, &vector_d, &vector_composite);
-                (void)off_table; /* those lanes take the scalar search below */
+                /* lanes in neither mask take the scalar search below */
+                selfridge_d_vector(_mm512_loadu_si512((const void *)(large + base)), (__mmask8)bits, &dv, &vector_d,
+                                   &vector_composite);
                 _mm512_storeu_si512((void *)lane_d, dv);
             }
             for (; bits; bits &= bits - 1) {
