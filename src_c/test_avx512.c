@@ -237,16 +237,27 @@ static inline __m512i small_from_pd(__m512d x) /* x an integer in [0, 2^52) */
                             _mm512_set1_epi64(0x4330000000000000));
 }
 
-/* 2^52 mod n (the Montgomery one) for odd n < 2^32, in [0, n).  The quotient
- * comes from a double division: n and 2^52 are exact doubles, and the
- * rounded quotient q (< 2^36) is floor(2^52 / n) or one more, so
- * r = 2^52 - q n lies in [-n, n).  Only t = q n mod 2^52 (IFMA's low half) is
+/* 2^52 mod n (the Montgomery one) for odd n in [2^16, 2^32), in [0, n).  The
+ * quotient q = 2^52 / n, rounded, from a reciprocal: single precision's
+ * estimate (VRCPPS, relative error below 2^-11; the exact value differs
+ * between vendors, the bound does not), then two of Newton's steps in double
+ * precision, each squaring the relative error (below 2^-44 after them, with
+ * the roundings), so that 2^52 r is within 2^-8 of 2^52 / n < 2^36 and the
+ * integer nearest it is floor(2^52 / n) or one more; r = 2^52 - q n then lies
+ * in [-n, n).  (A division VDIVPD occupies the divider for 16 cycles a
+ * vector on Intel's cores, and the group's ladder waits for it: 5% of the
+ * strong test's time.)  Only t = q n mod 2^52 (IFMA's low half) is
  * computed: q n < 2^52 gives t > n and r = 2^52 - t; q n > 2^52 gives
  * t <= n and r + n = n - t.  Integer <-> double by the 2^52 exponent trick
  * (exact below 2^52), which needs no AVX-512DQ conversion. */
 static inline __m512i two52_mod(__m512i n)
 {
-    __m512d q_d = _mm512_div_pd(_mm512_set1_pd(4503599627370496.0), small_to_pd(n));
+    const __m512d one = _mm512_set1_pd(1.0);
+    __m512d n_d = small_to_pd(n);
+    __m512d r = _mm512_cvtps_pd(_mm256_rcp_ps(_mm512_cvtpd_ps(n_d)));
+    r = _mm512_fmadd_pd(r, _mm512_fnmadd_pd(n_d, r, one), r);
+    __m512d scaled = _mm512_mul_pd(r, _mm512_set1_pd(4503599627370496.0)); /* 2^52 r, exact */
+    __m512d q_d = _mm512_fmadd_pd(scaled, _mm512_fnmadd_pd(n_d, r, one), scaled);
     /* q_d + 2^52 rounds q_d to an integer; its low mantissa bits are that integer. */
     __m512i q = small_from_pd(q_d);
     __m512i t = _mm512_madd52lo_epu64(_mm512_setzero_si512(), q, n);
@@ -273,29 +284,36 @@ static inline __m512i widen8(const uint32_t *p)
  * bits w, the doubling folded into the product (x 2^15 < 2^48 fits IFMA's 52
  * bits, and x^2 2^15 / 2^52 < n keeps the result in (0, 2n)).  Below it, bit
  * by bit, each lane checks its own positions pos <= s (the low pos bits of
- * n - 1 are 0). */
-static inline void sprp2_vectors(const uint32_t *c, int nv, __mmask8 *pass)
+ * n - 1 are 0).  known_s: every s of the group when the caller knows it
+ * (the queues by s), else 0.  The group's largest s and the OR of its
+ * exponents come from vectors (a scalar loop over the 8 nv numbers, a chain
+ * of dependent maxima, held the ladder up for 7% of its time). */
+static inline void sprp2_vectors(const uint32_t *c, int nv, int known_s, __mmask8 *pass)
 {
     __m512i n[VECTORS], n_inv[VECTORS], one[VECTORS], minus_one[VECTORS], e[VECTORS], x[VECTORS];
-    uint32_t bits = 0;
-    int max_s = 0;
-    for (int j = 0; j < 8 * nv; j++) {
-        uint32_t d = c[j] - 1;
-        int s = __builtin_ctz(d);
-        bits |= d;
-        max_s = s > max_s ? s : max_s;
-    }
+    __m512i all_bits = _mm512_setzero_si512(), lowest = _mm512_setzero_si512();
     for (int i = 0; i < nv; i++) {
         n[i] = widen8(c + 8 * i);
         e[i] = _mm512_sub_epi64(n[i], _mm512_set1_epi64(1));
+        all_bits = _mm512_or_si512(all_bits, e[i]);
+        /* 2^s, the lowest set bit of n - 1 */
+        lowest = _mm512_max_epu64(lowest, _mm512_and_si512(e[i], _mm512_sub_epi64(_mm512_setzero_si512(), e[i])));
         n_inv[i] = inverse52(n[i]);
         one[i] = two52_mod(n[i]);
         minus_one[i] = _mm512_sub_epi64(n[i], one[i]);
         x[i] = one[i];
         pass[i] = 0;
     }
+    uint64_t lane_bits[8], lane_lowest[8], bits = 0, largest = 0;
+    _mm512_storeu_si512((void *)lane_bits, all_bits);
+    _mm512_storeu_si512((void *)lane_lowest, lowest);
+    for (int j = 0; j < 8; j++) {
+        bits |= lane_bits[j];
+        largest = lane_lowest[j] > largest ? lane_lowest[j] : largest;
+    }
+    int max_s = known_s ? known_s : __builtin_ctzll(largest);
     const __m512i bit_one = _mm512_set1_epi64(1), low4 = _mm512_set1_epi64(15);
-    int pos = 31 - __builtin_clz(bits);
+    int pos = 63 - __builtin_clzll(bits);
     for (; pos - 3 > max_s; pos -= 4) {
         const __m512i shift = _mm512_set1_epi64(pos - 3);
         /* Step by step across the vectors, so that the instruction stream
@@ -834,17 +852,18 @@ struct sprp_queue {
 };
 
 /* The strong test of c[0 .. count), count <= SPRP_QUEUE, answers into
- * res[at[k]]: a pass is a prime unless n is a listed base-2 pseudoprime. */
-static void sprp_group(uint32_t *c, const uint32_t *at, size_t count, uint8_t *res)
+ * res[at[k]]: a pass is a prime unless n is a listed base-2 pseudoprime.
+ * known_s as sprp2_vectors. */
+static void sprp_group(uint32_t *c, const uint32_t *at, size_t count, int known_s, uint8_t *res)
 {
     for (size_t j = count; j % 8; j++) /* pad to whole vectors with a prime; its answers are not used */
         c[j] = 4294967291u;
     __mmask8 pass[VECTORS];
     int nv = (int)((count + 7) / 8);
     if (nv == VECTORS)
-        sprp2_vectors(c, VECTORS, pass); /* the common case, fully unrolled */
+        sprp2_vectors(c, VECTORS, known_s, pass); /* the common case, fully unrolled */
     else
-        sprp2_vectors(c, nv, pass);
+        sprp2_vectors(c, nv, known_s, pass);
     for (int i = 0; i < nv; i++) {
         unsigned prime = pass[i];
         if (prime)
@@ -868,7 +887,7 @@ static inline void sprp_push(struct sprp_queue *q, int which, __mmask16 take, __
     _mm512_storeu_si512((void *)(q->at[which] + k), _mm512_maskz_compress_epi32(take, where));
     k += (size_t)__builtin_popcount(take);
     if (k >= SPRP_QUEUE) {
-        sprp_group(q->n[which], q->at[which], SPRP_QUEUE, res);
+        sprp_group(q->n[which], q->at[which], SPRP_QUEUE, which < 2 ? which + 1 : 0, res);
         k -= SPRP_QUEUE;
         memmove(q->n[which], q->n[which] + SPRP_QUEUE, k * sizeof(uint32_t));
         memmove(q->at[which], q->at[which] + SPRP_QUEUE, k * sizeof(uint32_t));
@@ -889,7 +908,7 @@ static void sprp_flush(struct sprp_queue *q, uint8_t *res)
         q->count[which] = 0;
     }
     for (size_t g = 0; g < m; g += SPRP_QUEUE)
-        sprp_group(n + g, at + g, m - g < SPRP_QUEUE ? m - g : SPRP_QUEUE, res);
+        sprp_group(n + g, at + g, m - g < SPRP_QUEUE ? m - g : SPRP_QUEUE, 0, res);
 }
 
 /* The answers of v[k] for k < count <= BATCH, every v[k] < 2^32, go to

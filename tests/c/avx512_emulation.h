@@ -19,6 +19,7 @@
  *
  * (a 104-bit product of the low 52 bits of each operand; the addition is a
  * plain 64-bit one that wraps, and bits 52..63 of b and c are ignored).
+ * The double <-> float conversions, which it lacks too, below.
  */
 #ifndef PRIMES_TESTS_AVX512_EMULATION_H
 #define PRIMES_TESTS_AVX512_EMULATION_H
@@ -56,5 +57,33 @@ static inline __m512i avx512_emulated_madd52(__m512i a, __m512i b, __m512i c, in
 #endif
 #define _mm512_madd52lo_epu64(a, b, c) avx512_emulated_madd52((a), (b), (c), 0)
 #define _mm512_madd52hi_epu64(a, b, c) avx512_emulated_madd52((a), (b), (c), 1)
+
+/* SIMDe 0.7.4 also lacks the conversions between 8 doubles and 8 floats
+ * (VCVTPD2PS rounds to nearest under the default MXCSR, as a C cast does;
+ * VCVTPS2PD is exact). */
+#if defined(_mm512_cvtpd_ps) || defined(_mm512_cvtps_pd)
+#error "this SIMDe has its own double <-> float conversions: drop the emulation here and use them"
+#endif
+static inline __m256 avx512_emulated_cvtpd_ps(__m512d a)
+{
+    double in[8];
+    float out[8];
+    _mm512_storeu_pd(in, a);
+    for (int k = 0; k < 8; k++)
+        out[k] = (float)in[k];
+    return _mm256_loadu_ps(out);
+}
+
+static inline __m512d avx512_emulated_cvtps_pd(__m256 a)
+{
+    float in[8];
+    double out[8];
+    _mm256_storeu_ps(in, a);
+    for (int k = 0; k < 8; k++)
+        out[k] = (double)in[k];
+    return _mm512_loadu_pd(out);
+}
+#define _mm512_cvtpd_ps(a) avx512_emulated_cvtpd_ps(a)
+#define _mm512_cvtps_pd(a) avx512_emulated_cvtps_pd(a)
 
 #endif /* PRIMES_TESTS_AVX512_EMULATION_H */

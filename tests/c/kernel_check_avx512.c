@@ -381,20 +381,33 @@ static int sprp(uint64_t n, uint64_t seed, const char *path)
             uint64_t x = values[k];
             v32[k] = x <= UINT32_MAX ? (uint32_t)x : (uint32_t)x | 65537u;
         }
-        for (size_t k = 0; k + 8 * VECTORS <= count;) {
-            int nv = 1 + (int)(k / (8 * VECTORS)) % VECTORS;
-            __mmask8 pass[VECTORS];
-            sprp2_vectors(v32 + k, nv, pass);
-            for (int i = 0; i < nv; i++)
-                for (int j = 0; j < 8; j++) {
-                    uint32_t x = v32[k + 8 * (size_t)i + (size_t)j];
-                    int expected = reference_sprp2(x), got_pass = (pass[i] >> j) & 1;
-                    checks++;
-                    if (got_pass != expected)
-                        fail("sprp2_vectors (32-bit) vs reference", x, got_pass, expected);
-                }
-            k += 8 * (size_t)nv;
+        /* Mixed groups (the group's largest s found by the kernel), then
+         * groups of one s = 1 or s = 2 each, as the queues by s pass them
+         * (known_s). */
+        static uint32_t by_s[3][CHUNK];
+        size_t in_class[3] = {0, 0, 0};
+        for (size_t k = 0; k < count; k++) {
+            int s = __builtin_ctz(v32[k] - 1);
+            by_s[0][in_class[0]++] = v32[k];
+            if (s <= 2)
+                by_s[s][in_class[s]++] = v32[k];
         }
+        for (int known_s = 0; known_s <= 2; known_s++)
+            for (size_t k = 0; k + 8 * VECTORS <= in_class[known_s];) {
+                int nv = 1 + (int)(k / (8 * VECTORS)) % VECTORS;
+                __mmask8 pass[VECTORS];
+                const uint32_t *group = by_s[known_s] + k;
+                sprp2_vectors(group, nv, known_s, pass);
+                for (int i = 0; i < nv; i++)
+                    for (int j = 0; j < 8; j++) {
+                        uint32_t x = group[8 * (size_t)i + (size_t)j];
+                        int expected = reference_sprp2(x), got_pass = (pass[i] >> j) & 1;
+                        checks++;
+                        if (got_pass != expected)
+                            fail("sprp2_vectors (32-bit) vs reference", x, got_pass, expected);
+                    }
+                k += 8 * (size_t)nv;
+            }
         /* 64-bit: the values of 2^32 and above. */
         size_t m = 0;
         for (size_t k = 0; k < count; k++)
