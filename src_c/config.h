@@ -68,18 +68,27 @@
 /* The same for the 64-bit test: two limbs per value, so half as many vectors
  * fit the 32 registers. */
 #define AVX512_VECTORS_64 4
-/* Trial division before those tests: the first this many odd primes (10: up
- * to 31 below 2^32; 24: up to 97 above).  A prime p costs every value one
+/* Trial division before those tests: the first this many odd primes on
+ * every value (8: up to 23 below 2^32; 13: up to 43 above), then on the
+ * compacted survivors up to the _SURVIVORS-th (41: 181; 100: 547, the
+ * tables' ends).  A prime costs every value it is tried on one
  * multiplication and one comparison (above 2^32: one IFMA and one vector
  * minimum) per vector and saves a strong test for about 1/p of the
- * survivors: measured on an AMD EPYC with AVX-512 (one 512-bit IFMA or
- * VPMULLD a cycle), the optimum was 8-12 primes below 2^32 and 15-30 above
- * (bench/README.md has the sweep; the tables hold 41 and 100); on an Intel
- * Xeon (Sapphire Rapids class) with the IFMA trial division above 2^32, 24
- * and 32 measured best on random uint64 (16, 44 and 60 slower; a noisy
- * machine, three rounds each). */
-#define AVX512_TRIAL_PRIMES_32 10
-#define AVX512_TRIAL_PRIMES_64 24
+ * survivors: in the first stage it is paid by every value, in the second by
+ * the survivors alone (about a sixth of random input below 2^32), where
+ * primes up to the tables' ends still pay.  On the Intel Xeon (Sapphire
+ * Rapids class), in-process interleaved medians against one stage of 10 / 24
+ * primes: E1 (random uint32) 12% faster with the second stage, 2.5% more
+ * with 8 primes in the first (6: the same; 13: 1-4% slower); E2 (random
+ * uint64) 6% with the second stage to 547 (50 or 75 primes measured the
+ * same), 3.5% more with 13 in the first (8, 11, 14 the same; 32 slower).
+ * Primes (E3, E4), which trial division never stops, skip the second stage
+ * (test_avx512.c) and pay the first only.  (On the AMD EPYC with one stage
+ * the optimum was 8-12 and 15-30 primes; bench/README.md has that sweep.) */
+#define AVX512_TRIAL_PRIMES_32 8
+#define AVX512_TRIAL_PRIMES_32_SURVIVORS 41
+#define AVX512_TRIAL_PRIMES_64 13
+#define AVX512_TRIAL_PRIMES_64_SURVIVORS 100
 /* ... whose masked comparisons form this many independent chains (prime i
  * in chain i mod 3), joined at the end: one chain of 10 or 24 dependent
  * mask operations was the latency of the loop.  Against one chain, with the

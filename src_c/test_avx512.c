@@ -9,10 +9,11 @@
  * on a CPU without AVX-512); src_c/README.md has the algorithm.
  *
  *   n < 2^32   16 lanes of 32 bits: the bit table below 2^16, evens, trial
- *              division by the first AVX512_TRIAL_PRIMES_32 odd primes (up to
- *              181 in the table) as n * p^-1 mod 2^32 <=
- *              (2^32 - 1) / p; the survivors, compacted (vpcompressd) into
- *              full vectors and queued by s = ctz(n - 1) across the call's
+ *              division by the first AVX512_TRIAL_PRIMES_32 odd primes as
+ *              n * p^-1 mod 2^32 <= (2^32 - 1) / p; the survivors, compacted
+ *              (vpcompressd) into full vectors, by the rest up to the
+ *              AVX512_TRIAL_PRIMES_32_SURVIVORS-th (181 in the table), then
+ *              queued by s = ctz(n - 1) across the call's
  *              batches, take one strong test to base 2 in 8 lanes of 64
  *              bits with IFMA Montgomery arithmetic (R = 2^52, one 52-bit
  *              limb), AVX512_VECTORS vectors interleaved; a pass is a prime
@@ -20,7 +21,9 @@
  *              pseudoprimes below 2^32 (a gathered bit of a hashed filter
  *              first, the search of the table for the few it lets by).
  *   n >= 2^32  8 lanes of 64 bits: trial division by the first
- *              AVX512_TRIAL_PRIMES_64 odd primes (n reduced below 2^52 mod
+ *              AVX512_TRIAL_PRIMES_64 odd primes, then on the compacted
+ *              survivors by the rest up to the AVX512_TRIAL_PRIMES_64_SURVIVORS-th
+ *              (n reduced below 2^52 mod
  *              a product of a few of them, then t * p^-1 mod 2^52 <=
  *              (2^52 - 1) / p, all in IFMA low halves); the survivors, compacted, take the strong
  *              test to base 2 in IFMA Montgomery arithmetic with two 52-bit
@@ -118,8 +121,10 @@ static const struct group52 groups52[] = {
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
-_Static_assert(AVX512_TRIAL_PRIMES_32 <= COUNT_OF(divisors32), "config.h: at most 41 primes below 2^32");
-_Static_assert(AVX512_TRIAL_PRIMES_64 <= 100, "config.h: at most 100 primes above (groups52)");
+_Static_assert(AVX512_TRIAL_PRIMES_32 <= AVX512_TRIAL_PRIMES_32_SURVIVORS, "config.h: the survivors' stage goes on");
+_Static_assert(AVX512_TRIAL_PRIMES_32_SURVIVORS <= COUNT_OF(divisors32), "config.h: at most 41 primes below 2^32");
+_Static_assert(AVX512_TRIAL_PRIMES_64 <= AVX512_TRIAL_PRIMES_64_SURVIVORS, "config.h: the survivors' stage goes on");
+_Static_assert(AVX512_TRIAL_PRIMES_64_SURVIVORS <= 100, "config.h: at most 100 primes above (groups52)");
 
 /* The tables through a pointer the compiler cannot see into: it then reads
  * each constant as a broadcast memory operand of the multiplication or the
@@ -127,10 +132,11 @@ _Static_assert(AVX512_TRIAL_PRIMES_64 <= 100, "config.h: at most 100 primes abov
  * per constant). */
 #define OPAQUE(pointer) __asm__("" : "+r"(pointer))
 
-/* Lanes of x (16 x 32 bits) with no factor among divisors32: the mask of the
- * lanes still alive is the write mask of each comparison (one instruction per
- * prime for the comparison and the AND). */
-static inline __mmask16 no_factor32(__m512i x, __mmask16 alive)
+/* Lanes of x (16 x 32 bits) with no factor among divisors32[first .. last):
+ * the mask of the lanes still alive is the write mask of each comparison
+ * (one instruction per prime for the comparison and the AND).  Called with
+ * constant bounds, so that the loop unrolls into straight code. */
+static inline __mmask16 no_factor32(__m512i x, __mmask16 alive, size_t first, size_t last)
 {
     const struct divisor32 *d = divisors32;
     OPAQUE(d);
@@ -141,24 +147,25 @@ static inline __mmask16 no_factor32(__m512i x, __mmask16 alive)
     for (int c = 1; c < AVX512_TRIAL_CHAINS; c++)
         chain[c] = 0xffff;
 #pragma GCC unroll 64
-    for (size_t i = 0; i < AVX512_TRIAL_PRIMES_32; i++) {
+    for (size_t i = first; i < last; i++) {
         __m512i product = _mm512_mullo_epi32(x, _mm512_set1_epi32((int)d[i].inverse));
-        chain[i % AVX512_TRIAL_CHAINS] = _mm512_mask_cmpge_epu32_mask(chain[i % AVX512_TRIAL_CHAINS], product,
-                                                               _mm512_set1_epi32((int)d[i].above));
+        chain[(i - first) % AVX512_TRIAL_CHAINS] = _mm512_mask_cmpge_epu32_mask(
+            chain[(i - first) % AVX512_TRIAL_CHAINS], product, _mm512_set1_epi32((int)d[i].above));
     }
     for (int c = 1; c < AVX512_TRIAL_CHAINS; c++)
         alive &= chain[c];
     return chain[0] & alive;
 }
 
-/* Lanes of x (8 x 64 bits, each >= 2^32) with no factor among the first
- * AVX512_TRIAL_PRIMES_64 primes of groups52.  Each product is made on top of
+/* Lanes of x (8 x 64 bits, each >= 2^32) with no factor among the primes
+ * first .. last - 1 of groups52 (counted from 0 in its order; a group is
+ * reduced only if one of its primes is in range).  Each product is made on top of
  * 2^63 - bound: it reaches 2^63 exactly when p does not divide, so the lanes
  * alive are those whose minimum over the primes has its top bit set (a
  * vector minimum a prime, no mask operations).  The groups' shape is read
- * through a pointer the compiler sees into, so that the loops unroll into
- * straight code; their constants through an opaque one. */
-static inline __mmask8 no_factor64(__m512i x, __mmask8 alive)
+ * through a pointer the compiler sees into, so that with constant bounds the
+ * loops unroll into straight code; their constants through an opaque one. */
+static inline __mmask8 no_factor64(__m512i x, __mmask8 alive, size_t first, size_t last)
 {
     const struct group52 *g = groups52, *shape = groups52;
     OPAQUE(g);
@@ -166,20 +173,26 @@ static inline __mmask8 no_factor64(__m512i x, __mmask8 alive)
     __m512i least[AVX512_TRIAL_CHAINS]; /* independent chains of minima, as no_factor32 */
     for (int c = 0; c < AVX512_TRIAL_CHAINS; c++)
         least[c] = _mm512_set1_epi64(-1);
-    size_t i = 0;
-#pragma GCC unroll 64
+    size_t i = 0, tested = 0;
+#pragma GCC unroll 128
     for (size_t k = 0; k < sizeof groups52 / sizeof groups52[0]; k++) {
-        if (i >= AVX512_TRIAL_PRIMES_64)
+        if (i >= last)
             break;
+        if (i + shape[k].size <= first) {
+            i += shape[k].size;
+            continue;
+        }
         __m512i t = _mm512_madd52lo_epu64(low, high, _mm512_set1_epi64((long long)g[k].two32_mod));
 #pragma GCC unroll 6
         for (unsigned j = 0; j < 6; j++) {
-            if (j < shape[k].size && i < AVX512_TRIAL_PRIMES_64) {
+            if (j < shape[k].size && i >= first && i < last) {
                 __m512i base = _mm512_set1_epi64((long long)((UINT64_C(1) << 63) - g[k].d[j].above));
                 __m512i product = _mm512_madd52lo_epu64(base, t, _mm512_set1_epi64((long long)g[k].d[j].inverse));
-                least[i % AVX512_TRIAL_CHAINS] = _mm512_min_epu64(least[i % AVX512_TRIAL_CHAINS], product);
-                i++;
+                least[tested % AVX512_TRIAL_CHAINS] = _mm512_min_epu64(least[tested % AVX512_TRIAL_CHAINS], product);
+                tested++;
             }
+            if (j < shape[k].size)
+                i++;
         }
     }
     for (int c = 1; c < AVX512_TRIAL_CHAINS; c++)
@@ -954,16 +967,22 @@ static void classify_batch_u32(const uint32_t *v, const uint32_t *where, size_t 
             res[where ? where[k + j] : first + k + j] = (uint8_t)small_table_is_prime(v[k + j]);
         }
         __mmask16 odd = _mm512_test_epi32_mask(x, _mm512_set1_epi32(1));
-        __mmask16 alive = no_factor32(x, large & odd);
+        __mmask16 alive = no_factor32(x, large & odd, 0, AVX512_TRIAL_PRIMES_32);
         _mm512_storeu_si512((void *)(cand + n_cand), _mm512_maskz_compress_epi32(alive, x));
         _mm512_storeu_si512((void *)(cand_at + n_cand), _mm512_maskz_compress_epi32(alive, at));
         n_cand += (size_t)__builtin_popcount(alive);
     }
-    /* The survivors (about 16% of random input) into the queues by s:
-     * n = 3 mod 4 (s = 1), n = 5 mod 8 (s = 2), n = 1 mod 8. */
+    /* The survivors (about 16% of random input; 11% after the second stage)
+     * into the queues by s:
+     * n = 3 mod 4 (s = 1), n = 5 mod 8 (s = 2), n = 1 mod 8.  The second
+     * stage of trial division only where most values stopped at the first
+     * (not primes, nor input sieved already: it would remove few). */
+    const int composites_likely = 2 * n_cand <= count;
     for (size_t k = 0; k < n_cand; k += 16) {
         __mmask16 valid = n_cand - k >= 16 ? 0xffff : (__mmask16)((1u << (n_cand - k)) - 1);
         __m512i x = _mm512_loadu_si512((const void *)(cand + k)), at = _mm512_loadu_si512((const void *)(cand_at + k));
+        if (composites_likely)
+            valid = no_factor32(x, valid, AVX512_TRIAL_PRIMES_32, AVX512_TRIAL_PRIMES_32_SURVIVORS);
         __mmask16 s1 = _mm512_mask_test_epi32_mask(valid, x, bit1);
         __mmask16 s2 = _mm512_mask_test_epi32_mask(valid & ~s1, x, bit2);
         sprp_push(q, 0, s1, x, at, res);
@@ -1101,7 +1120,7 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
     uint32_t small[BATCH + 8], small_at[BATCH + 8];
     uint64_t odd[BATCH + 8], large[BATCH + 8];
     uint32_t odd_at[BATCH + 8], large_at[BATCH + 8];
-    size_t n_small = 0, n_odd = 0, n_large = 0;
+    size_t n_small = 0, n_odd = 0, n_large = 0, n_large_odd = 0;
     static const uint64_t lane[8] = {0, 1, 2, 3, 4, 5, 6, 7};
     const __m512i lanes = _mm512_loadu_si512((const void *)lane);
     memset(res, 0, count);
@@ -1132,9 +1151,10 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
                                 below, _mm512_add_epi64(index, _mm512_set1_epi64((long long)first)))));
         n_small += (size_t)__builtin_popcount(below);
         __mmask8 large_odd = (__mmask8)(valid & ~below & _mm512_test_epi64_mask(x, _mm512_set1_epi64(1)));
+        n_large_odd += (size_t)__builtin_popcount(large_odd);
         __m256i at = _mm512_cvtepi64_epi32(index);
         if (__builtin_popcount(large_odd) >= 6) /* nearly full already (odd data): no detour */
-            n_large = append_lanes(large, large_at, n_large, no_factor64(x, large_odd), x, at);
+            n_large = append_lanes(large, large_at, n_large, no_factor64(x, large_odd, 0, AVX512_TRIAL_PRIMES_64), x, at);
         else
             n_odd = append_lanes(odd, odd_at, n_odd, large_odd, x, at);
     }
@@ -1146,10 +1166,26 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
         __mmask8 valid = n_odd - k >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (n_odd - k)) - 1);
         __m512i x = _mm512_loadu_si512((const void *)(odd + k));
         __m256i at = _mm256_loadu_si256((const __m256i *)(const void *)(odd_at + k));
-        n_large = append_lanes(large, large_at, n_large, no_factor64(x, valid), x, at);
+        n_large = append_lanes(large, large_at, n_large, no_factor64(x, valid, 0, AVX512_TRIAL_PRIMES_64), x, at);
+    }
+    /* The rest of the trial division on full vectors of survivors, compacted
+     * once more in place (each vector is read before the stores reach it),
+     * unless most values survived so far (primes, or input sieved already:
+     * it would remove few). */
+    if (2 * n_large <= n_large_odd) {
+        size_t kept = 0;
+        _mm512_storeu_si512((void *)(large + n_large), _mm512_setzero_si512()); /* the last vector's tail */
+        for (size_t k = 0; k < n_large; k += 8) {
+            __mmask8 valid = n_large - k >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (n_large - k)) - 1);
+            __m512i x = _mm512_loadu_si512((const void *)(large + k));
+            __m256i at = _mm256_loadu_si256((const __m256i *)(const void *)(large_at + k));
+            kept = append_lanes(large, large_at, kept,
+                                no_factor64(x, valid, AVX512_TRIAL_PRIMES_64, AVX512_TRIAL_PRIMES_64_SURVIVORS), x, at);
+        }
+        n_large = kept;
     }
     classify_batch_u32(small, small_at, n_small, 0, call_res, sprp);
-    /* The survivors above 2^32 (about 12% of random input, every prime): the
+    /* The survivors above 2^32 (about 9% of random input, every prime): the
      * base-2 strong test in vectors, which rejects nearly every composite;
      * those that pass (nearly all prime) complete Baillie-PSW with the
      * strong Lucas test in vectors, queued (Selfridge's D from the
