@@ -381,27 +381,34 @@ struct limbs2 { __m512i lo, hi; };
  * n + a b / 2^104 < 2n.  reduce104_add adds add_lo + add_hi 2^52 to that
  * result within the reduction's own carry (the Lucas ladders' "- 2 Q^j"
  * and the like, one normalisation fewer): add_lo in [0, 2^62), add_hi any
- * 64-bit value (wrapping) so long as the sum is not negative. */
+ * 64-bit value (wrapping) so long as the sum is not negative.  t0 < 2^52.
+ *
+ * The cleared limb is never computed: m_i n = -t_i (mod 2^52), so
+ * t_i + lo(m_i n0) is 2^52 ceil(t_i / 2^52) and its carry is
+ * ceil(t_i / 2^52), known from t_i alone (for t0 < 2^52, whether it is
+ * non-zero).  That takes two IFMA off each product and, with the terms of m_i
+ * summed in two halves, shortens the chain from one product's inputs to the
+ * next one's by about a quarter (about 33 cycles to 24).  Old and new
+ * library called alternately, one thread: random uint64 5% faster, primes
+ * just below 2^64 6.5% (the Lucas ladders share these products). */
 static inline struct limbs2 reduce104_add(__m512i t0, __m512i t1, __m512i t2, __m512i n0, __m512i n1,
                                           __m512i neg_inv, __m512i add_lo, __m512i add_hi)
 {
-    const __m512i zero = _mm512_setzero_si512();
-    /* Round 1: t0 + lo(m0 n0) is 0 or 2^52. */
+    const __m512i zero = _mm512_setzero_si512(), low52 = _mm512_set1_epi64((long long)LOW52);
+    /* Round 1: limb 1 gains hi(m0 n0) + lo(m0 n1) and the carry [t0 != 0]. */
     __m512i m0 = _mm512_madd52lo_epu64(zero, t0, neg_inv);
-    t0 = _mm512_madd52lo_epu64(t0, m0, n0);
-    t1 = _mm512_madd52hi_epu64(t1, m0, n0);
-    t1 = _mm512_madd52lo_epu64(t1, m0, n1);
-    t1 = _mm512_add_epi64(t1, _mm512_srli_epi64(t0, 52));
+    __m512i carry0 = _mm512_min_epu64(t0, _mm512_set1_epi64(1));
+    t1 = _mm512_add_epi64(_mm512_madd52hi_epu64(t1, m0, n0), _mm512_madd52lo_epu64(carry0, m0, n1));
     t2 = _mm512_madd52hi_epu64(t2, m0, n1);
-    /* Round 2: IFMA reads only t1's low 52 bits, which m1 clears. */
+    /* Round 2: IFMA reads only t1's low 52 bits; limb 2 gains hi(m1 n0) +
+     * lo(m1 n1), the carry ceil(t1 / 2^52) and add_lo. */
     __m512i m1 = _mm512_madd52lo_epu64(zero, t1, neg_inv);
-    t1 = _mm512_madd52lo_epu64(t1, m1, n0);
-    t2 = _mm512_madd52hi_epu64(t2, m1, n0);
-    t2 = _mm512_madd52lo_epu64(t2, m1, n1);
-    t2 = _mm512_add_epi64(_mm512_add_epi64(t2, add_lo), _mm512_srli_epi64(t1, 52));
+    __m512i carry1 = _mm512_srli_epi64(_mm512_add_epi64(t1, low52), 52);
+    t2 = _mm512_add_epi64(_mm512_madd52hi_epu64(t2, m1, n0),
+                          _mm512_madd52lo_epu64(_mm512_add_epi64(add_lo, carry1), m1, n1));
     __m512i t3 = _mm512_madd52hi_epu64(add_hi, m1, n1);
     struct limbs2 r;
-    r.lo = _mm512_and_si512(t2, _mm512_set1_epi64((long long)LOW52));
+    r.lo = _mm512_and_si512(t2, low52);
     r.hi = _mm512_add_epi64(t3, _mm512_srli_epi64(t2, 52));
     return r;
 }
