@@ -126,18 +126,26 @@ static uint64_t EL(test)(const void *array, uint8_t *out, size_t lo, size_t hi,
                          const struct test_kernels *kernels)
 {
     const ELEMENT_TYPE *a = array;
-    uint8_t result[KERNEL_CALL_ELEMENTS];
+    /* Elements per kernel call: as many as the buffers below hold in
+     * KERNEL_CALL_STACK_BYTES (config.h), a multiple of 64. */
+    enum {
+        BYTES_PER_ELEMENT = 1 + ((ELEMENT_SIGNED || ELEMENT_SWAPPED) ? sizeof(ELEMENT_KERNEL_TYPE) : 0)
+                            + (sizeof(ELEMENT_KERNEL_TYPE) == 8 ? sizeof(uint32_t) : 0),
+        BY_STACK = KERNEL_CALL_STACK_BYTES / BYTES_PER_ELEMENT / 64 * 64,
+        CALL = BY_STACK < KERNEL_CALL_MAX_ELEMENTS ? BY_STACK : KERNEL_CALL_MAX_ELEMENTS
+    };
+    uint8_t result[CALL];
 #if ELEMENT_SIGNED || ELEMENT_SWAPPED
-    ELEMENT_KERNEL_TYPE values[KERNEL_CALL_ELEMENTS];
+    ELEMENT_KERNEL_TYPE values[CALL];
 #endif
     /* A block of 64-bit elements whose values all lie below 2^32 (int64 data
      * of 32-bit numbers: NumPy's default integer) takes the 32-bit kernel,
      * which costs 40% less than the 64-bit one sorting them out value by
      * value. */
-    uint32_t narrow[sizeof(ELEMENT_KERNEL_TYPE) == 8 ? KERNEL_CALL_ELEMENTS : 1];
+    uint32_t narrow[sizeof(ELEMENT_KERNEL_TYPE) == 8 ? CALL : 1];
     uint64_t count = 0;
-    for (size_t start = lo; start < hi; start += KERNEL_CALL_ELEMENTS) {
-        size_t m = hi - start < KERNEL_CALL_ELEMENTS ? hi - start : KERNEL_CALL_ELEMENTS;
+    for (size_t start = lo; start < hi; start += CALL) {
+        size_t m = hi - start < CALL ? hi - start : CALL;
         ELEMENT_KERNEL_TYPE high = 0;
 #if ELEMENT_SWAPPED
         /* the byte order made this machine's (the level's vector shuffle),
