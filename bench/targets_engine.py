@@ -13,11 +13,18 @@ The per-element test per core (threads=1), against FLINT's ``n_is_prime``
 - E3: the 10^5 primes just below 2^32 (uint32);
 - E4: the 3x10^4 primes just below 2^64 (uint64).
 
-``primes.count(a, threads=1, method="test")`` is timed (the kernels of the level;
-the best of the rounds on both sides, one call of ours and one pass of the
-FLINT harness over the same values in turn, round by round, in CPU time of the
-process: both run on one core, and on a shared machine wall time also counts
-the time other processes hold it); the
+``primes.count(a, threads=1, method="test")`` is timed (the kernels of the level)
+against one pass of the FLINT harness over the same values, round by round
+in turn, in wall time, the best of the rounds on both sides.  Our side of a
+round is a run of calls in a row about as long as FLINT's pass (a 10^6-element
+call takes about 2 ms, FLINT's pass 20-40 ms), timed as a whole and divided
+by the calls: on this VM the first call after 20 ms of other work (FLINT's
+pass, a sleep, a Python loop) runs up to twice as slow as the next ones
+(measured in C with no Python in between), and a run of equal length puts
+the same share of such a start into both sides.  Wall time rather than CPU time:
+on a shared VM the kernel subtracts the time the host steals lazily, so the
+CPU time of a few milliseconds can come out far below the work done (1% of
+2 ms calls measured under 90% of their wall time, some under 30%).  The
 ``auto`` method's time is noted too (on E3 the planner may sieve instead).  FLINT
 runs in a small C harness (``bench/flint/flint_is_prime.c``), a shared library
 loaded into this process (so that both sides find the input in the same cache
@@ -113,40 +120,49 @@ class Flint:
         self.version = self.lib.flint_harness_version().decode()
 
     def run(self, values: np.ndarray) -> Tuple[float, int, str]:
-        """One pass of n_is_prime over ``values`` (a native uint64 array), on this thread."""
+        """One pass of n_is_prime over ``values`` (a native uint64 array), on this thread: (wall seconds, primes, version)."""
         seconds = ctypes.c_double(0.0)
         count = self.lib.flint_harness_count(values, values.size, ctypes.byref(seconds))
         return seconds.value, int(count), self.version
 
 
-def time_ours(values: np.ndarray, method: str, repeats: int) -> Tuple[float, int]:
-    """The best of ``repeats`` calls in CPU seconds (the FLINT harness reports its best too)."""
-    count = int(primes.count(values, threads=1, method=method))  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.process_time()  # threads=1: one core's work (the call may run on a helper thread)
+def run_of_calls(values: np.ndarray, method: str, calls: int) -> float:
+    """Wall seconds per call of ``calls`` calls of primes.count in a row, timed as a whole."""
+    start = time.perf_counter()
+    for _ in range(calls):
         primes.count(values, threads=1, method=method)
-        times.append(time.process_time() - start)
-    return min(times), count
+    return (time.perf_counter() - start) / calls
 
 
-def paired(flint: "Flint", values: np.ndarray, wide: np.ndarray, repeats: int) -> Tuple[float, int, float]:
-    """Ours (method test) and FLINT, one call each in turn, ``repeats`` rounds: the best of each.
+def calls_per_run(flint_seconds: float, values: np.ndarray, method: str) -> int:
+    """How many of our calls in a row last about as long as FLINT's pass (1 to 50)."""
+    one = min(run_of_calls(values, method, 1) for _ in range(3))
+    return max(1, min(50, round(flint_seconds / max(one, 1e-6))))
+
+
+def time_ours(values: np.ndarray, method: str, repeats: int, calls: int) -> Tuple[float, int]:
+    """The best of ``repeats`` runs of ``calls`` calls, in wall seconds per call, and the count."""
+    count = int(primes.count(values, threads=1, method=method))  # warm-up
+    return min(run_of_calls(values, method, calls) for _ in range(repeats)), count
+
+
+def paired(flint: "Flint", values: np.ndarray, wide: np.ndarray, repeats: int) -> Tuple[float, int, float, int]:
+    """Ours (method test) and FLINT in turn, ``repeats`` rounds: the best of each, and our calls per run.
 
     A shared machine's speed drifts by tens of percent over seconds, so the two
     sides are timed round by round next to each other rather than one after
-    the other, in this process, on the same clock (its CPU time), each pass
-    following one of the other's; ``wide`` holds the values as FLINT's ulong.
+    the other, in this process, on the same clock, each following the
+    other's; ``wide`` holds the values as FLINT's ulong.  Each of our runs is
+    about as long as FLINT's pass (module docstring).
     """
     count = int(primes.count(values, threads=1, method="test"))  # warm-up
+    calls = calls_per_run(flint.run(wide)[0], values, "test")
     ours: List[float] = []
     theirs: List[float] = []
     for _ in range(repeats):
         theirs.append(flint.run(wide)[0])
-        start = time.process_time()  # threads=1: one core's work
-        primes.count(values, threads=1, method="test")
-        ours.append(time.process_time() - start)
-    return min(ours), count, min(theirs)
+        ours.append(run_of_calls(values, "test", calls))
+    return min(ours), count, min(theirs), calls
 
 
 def levels_here() -> List[str]:
@@ -183,8 +199,8 @@ def measure(repeats: int, build_dir: Path) -> Tuple[List[Target], List[str], Lis
             per_level: Dict[str, float] = {}
             for level in levels:
                 os.environ["PRIMES_CPU_LEVEL"] = level
-                seconds, count, flint_seconds = paired(flint, values, wide, repeats)
-                auto_seconds, auto_count = time_ours(values, "auto", repeats)
+                seconds, count, flint_seconds, calls = paired(flint, values, wide, repeats)
+                auto_seconds, auto_count = time_ours(values, "auto", repeats, calls)
                 if count != flint_count or auto_count != flint_count:
                     problems.append(f"{name} at {level}: primes.count gives {count} (test), {auto_count} (auto); "
                                     f"FLINT {flint_count}")
@@ -193,7 +209,7 @@ def measure(repeats: int, build_dir: Path) -> Tuple[List[Target], List[str], Lis
                 rows.append([f"{name} {label}", level, f"{seconds / values.size * 1e9:.2f}",
                              f"{flint_seconds / values.size * 1e9:.2f}", format_ratio(ratio),
                              f"{auto_seconds / values.size * 1e9:.2f}"])
-                detail = (f"primes (threads=1, method test, {level}): {format_seconds(seconds)} = "
+                detail = (f"primes (threads=1, method test, {level}; runs of {calls} calls): {format_seconds(seconds)} = "
                           f"{seconds / values.size * 1e9:.2f} ns/element; FLINT n_is_prime: "
                           f"{flint_seconds / values.size * 1e9:.2f} ns/element; method auto "
                           f"{auto_seconds / values.size * 1e9:.2f} ns/element")
@@ -228,8 +244,9 @@ def write_markdown(path: Path, rows: List[List[str]], found: List[Target], flint
     lines = [f"# Per-element test per CPU level: {machine.machine_slug()}", ""]
     lines += [f"Command: `python bench/targets_engine.py --repeats {repeats}` — "
               f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; CPU: {info['CPU model']}; "
-              f"anchor: {flint_note}. threads=1; CPU time of the process, median of {repeats} calls "
-              f"(FLINT: the best of {repeats}); ns per element.", ""]
+              f"anchor: {flint_note}. threads=1; wall time, the best of {repeats} rounds on both sides, "
+              f"each round one FLINT pass and one run of our calls about as long (divided by its calls); "
+              f"ns per element.", ""]
     lines += report.markdown_table(["input", "level", "primes (test)", "FLINT", "FLINT / primes", "primes (auto)"],
                                    rows, align="llrrrr")
     lines += ["", "## E targets", ""] + report.targets_table(found)
