@@ -1142,6 +1142,27 @@ static inline size_t append_lanes(uint64_t *values, uint32_t *at, size_t n, __mm
     return n + (size_t)__builtin_popcount(take);
 }
 
+/* Appends the values of from[0 .. count) (offsets from_at) with no factor
+ * among the primes first .. last - 1 of groups52 to to[n..] (offsets to_at),
+ * 8 to a vector, the last one masked; returns the new count.  from may be
+ * to with n = 0: each vector is read before the stores reach it.  Both
+ * source arrays have room for a vector past count (its tail is zeroed).
+ * Inlined at each call, so that no_factor64's bounds stay constants. */
+static inline __attribute__((always_inline)) size_t append_survivors64(uint64_t *from, uint32_t *from_at, size_t count,
+                                                                       size_t first, size_t last, uint64_t *to,
+                                                                       uint32_t *to_at, size_t n)
+{
+    _mm512_storeu_si512((void *)(from + count), _mm512_setzero_si512());
+    _mm256_storeu_si256((__m256i *)(void *)(from_at + count), _mm256_setzero_si256());
+    for (size_t k = 0; k < count; k += 8) {
+        __mmask8 valid = count - k >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (count - k)) - 1);
+        __m512i x = _mm512_loadu_si512((const void *)(from + k));
+        __m256i at = _mm256_loadu_si256((const __m256i *)(const void *)(from_at + k));
+        n = append_lanes(to, to_at, n, no_factor64(x, valid, first, last), x, at);
+    }
+    return n;
+}
+
 /* res[k] for k < count <= BATCH, any values; res is call_res + first, and the
  * strong Lucas tests wait in `queue` (answered by the time the call returns). */
 static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, struct lucas_queue *queue,
@@ -1187,32 +1208,14 @@ static void classify_batch_u64(const uint64_t *v, size_t count, uint8_t *res, st
         else
             n_odd = append_lanes(odd, odd_at, n_odd, large_odd, x, at);
     }
-    /* Then the trial division of the odd values above 2^32, 8 to a vector
-     * (the last one masked), its survivors compacted again. */
-    _mm512_storeu_si512((void *)(odd + n_odd), _mm512_setzero_si512()); /* the last vector's tail */
-    _mm256_storeu_si256((__m256i *)(void *)(odd_at + n_odd), _mm256_setzero_si256());
-    for (size_t k = 0; k < n_odd; k += 8) {
-        __mmask8 valid = n_odd - k >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (n_odd - k)) - 1);
-        __m512i x = _mm512_loadu_si512((const void *)(odd + k));
-        __m256i at = _mm256_loadu_si256((const __m256i *)(const void *)(odd_at + k));
-        n_large = append_lanes(large, large_at, n_large, no_factor64(x, valid, 0, AVX512_TRIAL_PRIMES_64), x, at);
-    }
-    /* The rest of the trial division on full vectors of survivors, compacted
-     * once more in place (each vector is read before the stores reach it),
-     * unless most values survived so far (primes, or input sieved already:
-     * it would remove few). */
-    if (2 * n_large <= n_large_odd) {
-        size_t kept = 0;
-        _mm512_storeu_si512((void *)(large + n_large), _mm512_setzero_si512()); /* the last vector's tail */
-        for (size_t k = 0; k < n_large; k += 8) {
-            __mmask8 valid = n_large - k >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (n_large - k)) - 1);
-            __m512i x = _mm512_loadu_si512((const void *)(large + k));
-            __m256i at = _mm256_loadu_si256((const __m256i *)(const void *)(large_at + k));
-            kept = append_lanes(large, large_at, kept,
-                                no_factor64(x, valid, AVX512_TRIAL_PRIMES_64, AVX512_TRIAL_PRIMES_64_SURVIVORS), x, at);
-        }
-        n_large = kept;
-    }
+    /* Then the trial division of the odd values above 2^32, 8 to a vector,
+     * its survivors compacted again; and the rest of it on full vectors of
+     * those, compacted once more in place, unless most values survived so
+     * far (primes, or input sieved already: it would remove few). */
+    n_large = append_survivors64(odd, odd_at, n_odd, 0, AVX512_TRIAL_PRIMES_64, large, large_at, n_large);
+    if (2 * n_large <= n_large_odd)
+        n_large = append_survivors64(large, large_at, n_large, AVX512_TRIAL_PRIMES_64,
+                                     AVX512_TRIAL_PRIMES_64_SURVIVORS, large, large_at, 0);
     classify_batch_u32(small, small_at, n_small, 0, call_res, sprp);
     /* The survivors above 2^32 (about 9% of random input, every prime): the
      * base-2 strong test in vectors, which rejects nearly every composite;
