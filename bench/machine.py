@@ -45,11 +45,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def best_cpu_level() -> str:
+    """The best level of ``primes``' kernels this CPU supports: "avx512", "avx2" or "baseline"."""
+    import primes
+
+    return str(primes.show_config(mode="dicts")["cpu"]["best_level"])
+
+
 def machine_slug() -> str:
-    """A short, file-name-safe machine name, e.g. ``linux-x86_64-amd-epyc-2cpu``.
+    """A short, file-name-safe machine name, e.g. ``linux-x86_64-amd-epyc-avx2-2cpu``.
 
     Marketing noise ("(R)", "CPU", "@ 2.40GHz", "n-Core Processor") is dropped
-    so the slug stays short but still tells machines apart.
+    so the slug stays short but still tells machines apart.  The best kernel
+    level the CPU supports is part of it: VMs of one model name ("AMD EPYC")
+    come with and without AVX-512, and their figures differ by that.
     """
     model = cpu_model()
     model = re.sub(r"\((R|TM|tm|r)\)", " ", model)
@@ -57,7 +66,7 @@ def machine_slug() -> str:
     model = re.sub(r"\b(CPU|Processor|\d+-Core)\b", " ", model, flags=re.IGNORECASE)
     model_slug = _slug(model)[:32].strip("-") or "cpu"
     system = _slug(platform.system()) or "unknown"
-    return f"{system}-{platform.machine().lower()}-{model_slug}-{available_cpus()}cpu"
+    return f"{system}-{platform.machine().lower()}-{model_slug}-{best_cpu_level()}-{available_cpus()}cpu"
 
 
 def load_average() -> Optional[Tuple[float, float, float]]:

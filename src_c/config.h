@@ -192,7 +192,7 @@
 #define COST_TEST_NS_PER_ELEMENT_64 60.0
 /* The same two at the faster kernel levels (test_kernels.h), scaled by the
  * ratio of that level's kernel time to the baseline's measured side by side
- * (E1 and E2, bench/results/linux-x86_64-amd-epyc-2cpu-engine.md: 32-bit 0.18
+ * (E1 and E2, bench/results/linux-x86_64-amd-epyc-avx512-2cpu-engine.md: 32-bit 0.18
  * at avx2 and 0.10 at avx512, 64-bit 0.30 at avx512; avx2 tests 64-bit
  * values with the baseline's kernel).  Only the bucketed sieves' choices use
  * them: there the faster kernels beat grouping a shuffled input by segment
