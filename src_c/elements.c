@@ -13,6 +13,7 @@
 #define ELEMENT_KERNEL classify_u32
 #define ELEMENT_EXTREMES extremes_u32
 #define ELEMENT_BYTESWAP byteswap_u32
+#define ELEMENT_RUN_MISMATCH run_mismatch_u32
 #define ELEMENT_KERNEL_TYPE uint32_t
 #include "elements.template.c"
 
@@ -24,6 +25,7 @@
 #define ELEMENT_KERNEL classify_u32
 #define ELEMENT_EXTREMES extremes_u32
 #define ELEMENT_BYTESWAP byteswap_u32
+#define ELEMENT_RUN_MISMATCH run_mismatch_u32
 #define ELEMENT_KERNEL_TYPE uint32_t
 #include "elements.template.c"
 
@@ -35,6 +37,7 @@
 #define ELEMENT_KERNEL classify_u64
 #define ELEMENT_EXTREMES extremes_u64
 #define ELEMENT_BYTESWAP byteswap_u64
+#define ELEMENT_RUN_MISMATCH run_mismatch_u64
 #define ELEMENT_KERNEL_TYPE uint64_t
 #include "elements.template.c"
 
@@ -46,6 +49,7 @@
 #define ELEMENT_KERNEL classify_u64
 #define ELEMENT_EXTREMES extremes_u64
 #define ELEMENT_BYTESWAP byteswap_u64
+#define ELEMENT_RUN_MISMATCH run_mismatch_u64
 #define ELEMENT_KERNEL_TYPE uint64_t
 #include "elements.template.c"
 
@@ -66,6 +70,7 @@
 #define ELEMENT_KERNEL classify_u32
 #define ELEMENT_EXTREMES extremes_u32
 #define ELEMENT_BYTESWAP byteswap_u32
+#define ELEMENT_RUN_MISMATCH run_mismatch_u32
 #define ELEMENT_KERNEL_TYPE uint32_t
 #include "elements.template.c"
 
@@ -77,6 +82,7 @@
 #define ELEMENT_KERNEL classify_u32
 #define ELEMENT_EXTREMES extremes_u32
 #define ELEMENT_BYTESWAP byteswap_u32
+#define ELEMENT_RUN_MISMATCH run_mismatch_u32
 #define ELEMENT_KERNEL_TYPE uint32_t
 #include "elements.template.c"
 
@@ -88,6 +94,7 @@
 #define ELEMENT_KERNEL classify_u64
 #define ELEMENT_EXTREMES extremes_u64
 #define ELEMENT_BYTESWAP byteswap_u64
+#define ELEMENT_RUN_MISMATCH run_mismatch_u64
 #define ELEMENT_KERNEL_TYPE uint64_t
 #include "elements.template.c"
 
@@ -99,5 +106,6 @@
 #define ELEMENT_KERNEL classify_u64
 #define ELEMENT_EXTREMES extremes_u64
 #define ELEMENT_BYTESWAP byteswap_u64
+#define ELEMENT_RUN_MISMATCH run_mismatch_u64
 #define ELEMENT_KERNEL_TYPE uint64_t
 #include "elements.template.c"

@@ -93,17 +93,25 @@ static int EL(scan)(const void *array, size_t lo, size_t hi, uint64_t *min, uint
                     const struct test_kernels *kernels)
 {
     const ELEMENT_TYPE *a = array;
-    /* First the cheap, vectorisable check for a run first, first + 1, ... (in
-     * unsigned arithmetic, so a run that wraps around is caught by first >
-     * last), block by block: data that is not a run stops in its first. */
-    enum { RUN_CHECK_BLOCK = 256 };
+    /* First the cheap check for a run first, first + 1, ... (in unsigned
+     * arithmetic, so a run that wraps around is caught by first > last),
+     * block by block: data that is not a run stops in its first.  In this
+     * machine's byte order the level's kernel checks a block (passes.h, in
+     * that level's vectors). */
+    enum { RUN_CHECK_BLOCK = 1024 };
     ELEMENT_UTYPE first = (ELEMENT_UTYPE)EL(load)(a + lo);
     size_t start = lo;
     for (; start < hi; start += RUN_CHECK_BLOCK) {
         size_t end = hi - start < RUN_CHECK_BLOCK ? hi : start + RUN_CHECK_BLOCK;
+#if ELEMENT_SWAPPED
         ELEMENT_UTYPE mismatch = 0;
         for (size_t i = start; i < end; i++)
             mismatch |= (ELEMENT_UTYPE)EL(load)(a + i) ^ (ELEMENT_UTYPE)(first + (ELEMENT_UTYPE)(i - lo));
+#else
+        ELEMENT_UTYPE mismatch = kernels->ELEMENT_RUN_MISMATCH((const ELEMENT_UTYPE *)(const void *)(a + start),
+                                                               end - start,
+                                                               (ELEMENT_UTYPE)(first + (ELEMENT_UTYPE)(start - lo)));
+#endif
         if (mismatch)
             break;
     }
@@ -390,3 +398,4 @@ const struct element_ops EL(element_ops) = {
 #undef ELEMENT_EXTREMES
 #undef ELEMENT_SWAPPED
 #undef ELEMENT_BYTESWAP
+#undef ELEMENT_RUN_MISMATCH

@@ -12,6 +12,10 @@
  *   byteswap_u32/_u64  the values in the other byte order (NumPy's non-native
  *       arrays): one byte shuffle per vector with SSSE3 and up, one BSWAP
  *       per value with SSE2 alone (GCC vectorises no swap without PSHUFB).
+ *   run_mismatch_u32/_u64  whether the values are first, first + 1, ...: the
+ *       check of every array taken for np.arange.  With SSE2's two 64-bit
+ *       lanes that check was 58% of count(np.arange(10**6), mode="serial"),
+ *       about twice a.sum()'s time.
  *
  * For extremes:
  * Static, not inline: each file that includes this header gets its own copy,
@@ -62,6 +66,34 @@ static void byteswap_u64(const uint64_t *src, uint64_t *dst, size_t count)
 {
     for (size_t k = 0; k < count; k++)
         dst[k] = __builtin_bswap64(src[k]);
+}
+
+/* The bits in which v[k] differs from first + k (wrapping), ORed over
+ * 0 <= k < count: 0 exactly when v holds the run first, first + 1, ...
+ * Four accumulators: independent chains, and a loop the compiler unrolls
+ * into whole vectors. */
+static uint32_t run_mismatch_u32(const uint32_t *v, size_t count, uint32_t first)
+{
+    uint32_t diff[4] = {0, 0, 0, 0};
+    size_t k = 0;
+    for (; k + 4 <= count; k += 4)
+        for (size_t j = 0; j < 4; j++)
+            diff[j] |= v[k + j] ^ (uint32_t)(first + (uint32_t)(k + j));
+    for (; k < count; k++)
+        diff[0] |= v[k] ^ (uint32_t)(first + (uint32_t)k);
+    return diff[0] | diff[1] | diff[2] | diff[3];
+}
+
+static uint64_t run_mismatch_u64(const uint64_t *v, size_t count, uint64_t first)
+{
+    uint64_t diff[4] = {0, 0, 0, 0};
+    size_t k = 0;
+    for (; k + 4 <= count; k += 4)
+        for (size_t j = 0; j < 4; j++)
+            diff[j] |= v[k + j] ^ (first + (uint64_t)(k + j));
+    for (; k < count; k++)
+        diff[0] |= v[k] ^ (first + (uint64_t)k);
+    return diff[0] | diff[1] | diff[2] | diff[3];
 }
 
 #endif /* PRIMES_PASSES_H */

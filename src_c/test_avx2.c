@@ -452,4 +452,6 @@ const struct test_kernels test_kernels_avx2 = {
     .extremes_u64 = extremes_u64,
     .byteswap_u32 = byteswap_u32,
     .byteswap_u64 = byteswap_u64,
+    .run_mismatch_u32 = run_mismatch_u32,
+    .run_mismatch_u64 = run_mismatch_u64,
 };

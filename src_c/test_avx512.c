@@ -1320,6 +1320,8 @@ const struct test_kernels test_kernels_avx512 = {
     .extremes_u64 = extremes_u64,
     .byteswap_u32 = byteswap_u32,
     .byteswap_u64 = byteswap_u64,
+    .run_mismatch_u32 = run_mismatch_u32,
+    .run_mismatch_u64 = run_mismatch_u64,
 };
 
 #else

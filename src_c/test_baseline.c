@@ -644,4 +644,6 @@ const struct test_kernels test_kernels_baseline = {
     .extremes_u64 = extremes_u64,
     .byteswap_u32 = byteswap_u32,
     .byteswap_u64 = byteswap_u64,
+    .run_mismatch_u32 = run_mismatch_u32,
+    .run_mismatch_u64 = run_mismatch_u64,
 };

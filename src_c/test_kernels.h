@@ -34,6 +34,10 @@ typedef void extremes_u32_fn(const uint32_t *v, size_t count, uint32_t flip, uin
 typedef void extremes_u64_fn(const uint64_t *v, size_t count, uint64_t flip, uint64_t *least, uint64_t *greatest);
 typedef void byteswap_u32_fn(const uint32_t *src, uint32_t *dst, size_t count);
 typedef void byteswap_u64_fn(const uint64_t *src, uint64_t *dst, size_t count);
+/* The OR over 0 <= k < count of v[k] ^ (first + k), wrapping: 0 exactly when v
+ * is the run first, first + 1, ... (passes.h). */
+typedef uint32_t run_mismatch_u32_fn(const uint32_t *v, size_t count, uint32_t first);
+typedef uint64_t run_mismatch_u64_fn(const uint64_t *v, size_t count, uint64_t first);
 
 /* One level's kernels. */
 struct test_kernels {
@@ -45,6 +49,8 @@ struct test_kernels {
     extremes_u64_fn *extremes_u64;
     byteswap_u32_fn *byteswap_u32;
     byteswap_u64_fn *byteswap_u64;
+    run_mismatch_u32_fn *run_mismatch_u32;
+    run_mismatch_u64_fn *run_mismatch_u64;
 };
 
 /* test_baseline.c: trial division, then one strong test to base 2 plus a table

@@ -21,7 +21,9 @@
  *   exhaustive: every n < 2^32 (and pi(2^32) = 203280221 from both).
  * quick also checks each level's extremes_u32 and extremes_u64 against C's
  * own order (check_extremes), its byteswap_u32 and byteswap_u64 against the
- * compiler's bswap (check_byteswap), and Selfridge's D of the strong Lucas test (selfridge_d_baseline,
+ * compiler's bswap (check_byteswap), its run_mismatch_u32 and run_mismatch_u64
+ * against an OR of the differences written out (check_run_mismatch), and
+ * Selfridge's D of the strong Lucas test (selfridge_d_baseline,
  * from residue tables) against a search by the definition on about 2^17 values.
  * A level the CPU or build lacks prints "level <name>: skipped (...)".  Last
  * line "kernels: N checks, F failed"; exit status 0 when none failed.
@@ -344,6 +346,47 @@ static void check_byteswap(const struct test_kernels *k)
     printf("byteswap %s: checked\n", k->name);
 }
 
+/* A level's run_mismatch_u32 and run_mismatch_u64 (the check of arrays taken
+ * for np.arange) against the OR of v[i] ^ (first + i) written out: every
+ * count 0 .. 70 at every alignment, runs from random starts and from just
+ * below the top (wrapping past it), each as given and with one element off
+ * by a random bit, first, last or in the middle. */
+static void check_run_mismatch(const struct test_kernels *k)
+{
+    uint64_t state = UINT64_C(0x2545F4914F6CDD1D);
+    for (size_t count = 0; count <= 70; count++) {
+        for (size_t offset = 0; offset < 16; offset++) {
+            for (int shape = 0; shape < 8; shape++) {
+                uint64_t r = xorshift(&state);
+                uint64_t first64 = shape & 1 ? UINT64_MAX - (r % 40) : r;
+                uint32_t first32 = shape & 1 ? UINT32_MAX - (uint32_t)(r % 40) : (uint32_t)(r >> 32);
+                uint32_t *a32 = v32 + offset;
+                uint64_t *a64 = v64 + offset;
+                for (size_t i = 0; i < count; i++) {
+                    a64[i] = first64 + i;
+                    a32[i] = first32 + (uint32_t)i;
+                }
+                if (shape >= 2 && count > 0) { /* one element off by one bit */
+                    size_t at = shape < 4 ? 0 : shape < 6 ? count - 1 : count / 2;
+                    uint64_t bit = xorshift(&state) % 64;
+                    a64[at] ^= UINT64_C(1) << bit;
+                    a32[at] ^= UINT32_C(1) << (bit % 32);
+                }
+                uint32_t want32 = 0;
+                uint64_t want64 = 0;
+                for (size_t i = 0; i < count; i++) {
+                    want32 |= a32[i] ^ (uint32_t)(first32 + (uint32_t)i);
+                    want64 |= a64[i] ^ (first64 + i);
+                }
+                CHECK(k->run_mismatch_u32(a32, count, first32) == want32);
+                CHECK(k->run_mismatch_u64(a64, count, first64) == want64);
+                CHECK((want32 == 0) == (shape < 2 || count == 0) && (want64 == 0) == (shape < 2 || count == 0));
+            }
+        }
+    }
+    printf("run_mismatch %s: checked\n", k->name);
+}
+
 static void exhaustive(void)
 {
     primes_base = primes_level = 0;
@@ -362,6 +405,7 @@ int main(int argc, char **argv)
         check_selfridge();
         check_extremes(&test_kernels_baseline);
         check_byteswap(&test_kernels_baseline);
+        check_run_mismatch(&test_kernels_baseline);
     }
     static const char *const names[] = {"baseline", "avx2", "avx512"};
     for (int level = PRIMES_CPU_BASELINE + 1; level <= PRIMES_CPU_BEST; level++) {
@@ -378,6 +422,7 @@ int main(int argc, char **argv)
             quick(argc > 2 ? argv[2] : NULL);
             check_extremes(kernels);
             check_byteswap(kernels);
+            check_run_mismatch(kernels);
         }
         printf("level %s: checked\n", kernels->name);
     }
