@@ -64,11 +64,38 @@ _IN_FLAGS: tuple[_ArrayFlag, ...] = ("C_CONTIGUOUS", "ALIGNED")
 _OUT_FLAGS: tuple[_ArrayFlag, ...] = ("C_CONTIGUOUS", "ALIGNED", "WRITEABLE")
 
 
-def _in_array(dtype: np.dtype[Any]) -> Any:
-    return ndpointer(dtype=dtype, ndim=1, flags=_IN_FLAGS)
+def _array(dtype: Any, flags: tuple[_ArrayFlag, ...]) -> Any:
+    """A 1-D ``ndpointer`` type whose conversion passes the data address as ``c_void_p``.
+
+    It checks what ``ndpointer`` checks (an ndarray, its dtype, one dimension,
+    the flags: a mismatch raises TypeError, which ctypes reports as
+    ArgumentError); only the value handed to ctypes differs.  ``ndpointer``'s
+    own ``from_param`` returns ``obj.ctypes``, which ctypes then turns into a
+    pointer through ``data_as`` and ``cast``: with the array's own address
+    instead, a 100-element count takes 2 us less (of about 10).
+    """
+    base = ndpointer(dtype=dtype, ndim=1, flags=flags)
+    want_dtype, want_flags = base._dtype_, base._flags_
+
+    def from_param(cls: Any, obj: Any) -> ctypes.c_void_p:
+        if not isinstance(obj, np.ndarray):
+            raise TypeError("argument must be an ndarray")
+        if obj.dtype != want_dtype:
+            raise TypeError(f"array must have data type {want_dtype}")
+        if obj.ndim != 1:
+            raise TypeError("array must have 1 dimension(s)")
+        if (obj.flags.num & want_flags) != want_flags:
+            raise TypeError(f"array must have flags {flags}")
+        return ctypes.c_void_p(obj.ctypes.data)
+
+    return type(base.__name__, (base,), {"from_param": classmethod(from_param)})
 
 
-_OUT_BOOL = ndpointer(dtype=np.bool_, ndim=1, flags=_OUT_FLAGS)
+def _in_array(dtype: Any) -> Any:
+    return _array(dtype, _IN_FLAGS)
+
+
+_OUT_BOOL = _array(np.bool_, _OUT_FLAGS)
 _SIZE = ctypes.c_size_t
 _THREADS = ctypes.c_int
 _METHOD = ctypes.c_int
@@ -96,10 +123,10 @@ for _suffix, _dtype in KERNEL_DTYPES.items():
     for _direction in ("next", "prev"):
         _SIGNATURES[f"primes_{_direction}_prime_" + _suffix] = (
             ctypes.c_int, [_in_array(_dtype), _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL,
-                           ndpointer(dtype=_dtype, ndim=1, flags=_OUT_FLAGS), ctypes.POINTER(ctypes.c_size_t)])
+                           _array(_dtype, _OUT_FLAGS), ctypes.POINTER(ctypes.c_size_t)])
     _SIGNATURES["primes_count_rows_" + _suffix] = (
         ctypes.c_int, [_in_array(_dtype), _SIZE, _SIZE, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL,
-                       ndpointer(dtype=np.uint64, ndim=1, flags=_OUT_FLAGS)])
+                       _array(np.uint64, _OUT_FLAGS)])
 
 _U64 = ctypes.c_uint64
 _SIGNATURES["primes_count_range"] = (
@@ -109,7 +136,7 @@ _SIGNATURES["primes_is_prime_range"] = (
 for _suffix in ("uint32", "uint64"):
     _SIGNATURES["primes_primes_range_" + _suffix] = (
         ctypes.c_int, [_U64, _U64, _THREADS, _METHOD, _CPU_LEVEL, _CANCEL,
-                       ndpointer(dtype=KERNEL_DTYPES[_suffix], ndim=1, flags=_OUT_FLAGS), _SIZE,
+                       _array(KERNEL_DTYPES[_suffix], _OUT_FLAGS), _SIZE,
                        ctypes.POINTER(ctypes.c_size_t)])
 
 #: Developers only: load this library file instead of the installed one (the

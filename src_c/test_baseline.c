@@ -122,7 +122,7 @@ static void sprp2_32_lanes(const uint32_t *n, int *pass)
     int s[LANES];
     for (int k = 0; k < LANES; k++) {
         n_inv[k] = mont32_inverse(n[k]);
-        one[k] = (uint32_t)((UINT64_C(1) << 32) % n[k]);
+        one[k] = (0u - n[k]) % n[k]; /* 2^32 mod n = (2^32 - n) mod n, by a 32-bit division */
         d[k] = n[k] - 1;
         s[k] = __builtin_ctz(d[k]);
         d[k] >>= s[k];
