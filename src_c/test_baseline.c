@@ -50,7 +50,8 @@ static inline int has_factor_below_54(uint32_t n)
         | (n % 37 == 0) | (n % 41 == 0) | (n % 43 == 0) | (n % 47 == 0) | (n % 53 == 0);
 }
 
-/* Trial division of n >= 2^32 by 3..47 through two 32-bit remainders. */
+/* Trial division of n >= 2^32 by 3..47 through two 32-bit remainders (the
+ * first stage; has_factor_53_on below is the second). */
 static inline int has_small_factor_64(uint64_t n)
 {
     uint32_t r1 = (uint32_t)(n % 111546435u);  /* 3*5*7*11*13*17*19*23 */
