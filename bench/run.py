@@ -56,7 +56,14 @@ PI = {10**4: 1229, 10**5: 9592, 10**6: 78498, 10**7: 664579, 10**8: 5761455}
 # Fixed seeds: the random inputs are the same array in every run and on every machine.
 SEED_RANDOM31 = 31
 SEED_RANDOM64 = 64
+SEED_RANDOM32 = 32
 SEED_SMALL = 100
+SAMPLE_SEED_THREADS = 5
+
+# T5 (issue 9): thread scaling on 10^7 elements of E1's and E2's kinds.
+THREAD_SCALING_N = 10**7
+# Values of each such input checked against primes.reference (pure Python).
+THREAD_INPUT_SAMPLE = 20_000
 
 # T6: the memory probe's input size (np.arange(10^8), int64: 763 MiB).
 MEMORY_PROBE_N = 10**8
@@ -102,6 +109,37 @@ def make_inputs(quick: bool, large: bool) -> List[BenchInput]:
     return inputs
 
 
+def thread_scaling_inputs() -> List[BenchInput]:
+    """T5's inputs of issue 9, timed only by the threads sweep: 10^7 values of
+    E1's kind (uint32 in [0, 2^32)) and of E2's (uint64)."""
+    rng32 = np.random.default_rng(SEED_RANDOM32)
+    rng64 = np.random.default_rng(SEED_RANDOM64 + 1)
+    return [
+        BenchInput("random32-1e7", input_label("random32-1e7"), "random32",
+                   rng32.integers(0, 2**32, THREAD_SCALING_N, dtype=np.uint32)),
+        BenchInput("random64-1e7", input_label("random64-1e7"), "random64",
+                   rng64.integers(0, 2**64, THREAD_SCALING_N, dtype=np.uint64)),
+    ]
+
+
+def agreed_count(bench_input: BenchInput) -> Tuple[int, List[str]]:
+    """The count of an input that only the threads sweep times: the sieve and
+    the per-element test must agree, and primes.reference must agree with
+    primes on a random sample."""
+    problems: List[str] = []
+    by_sieve = primes.count(bench_input.array, method="sieve", mode="serial")
+    by_test = primes.count(bench_input.array, method="test", mode="serial")
+    if by_sieve != by_test:
+        problems.append(f"{bench_input.label}: method='sieve' counted {by_sieve}, method='test' {by_test}")
+    rng = np.random.default_rng(SAMPLE_SEED_THREADS)
+    sample = bench_input.array[rng.choice(bench_input.size, THREAD_INPUT_SAMPLE, replace=False)]
+    ours, theirs = primes.count(sample), reference.count(sample.tolist())
+    if ours != theirs:
+        problems.append(f"{bench_input.label}: on a sample of {sample.size}, primes counted {ours}, "
+                        f"primes.reference {theirs}")
+    return by_sieve, problems
+
+
 def input_label(key: str) -> str:
     """The table label of an input key such as "random31-1e7" (also for inputs not made in this run)."""
     family, _, size = key.partition("-1e")
@@ -109,7 +147,14 @@ def input_label(key: str) -> str:
         "arange": f"arange(10^{size})",
         "random31": f"int64 [0,2^31) 10^{size}",
         "random64": f"uint64 [0,2^64) 10^{size}",
+        "random32": f"uint32 [0,2^32) 10^{size}",
     }[family]
+
+
+def sweep_label(key: str) -> str:
+    """A threads-sweep input's label, naming the E target whose kind of input it is."""
+    kind = {"random32-1e7": " (E1's kind)", "random64-1e7": " (E2's kind)"}.get(key, "")
+    return input_label(key) + kind
 
 
 # --- count checks -------------------------------------------------------------------
@@ -270,13 +315,13 @@ def evaluate_targets(all_results: Dict[str, Dict[str, Result]], sweep: Dict[str,
     top = cpus
     for key, medians in sweep.items():
         speedup = medians["pthreads-1"] / medians["pthreads-2"]
-        targets.append(Target("T5", f"{input_label(key)}: pthreads 1 thread / 2 threads", format_ratio(speedup), ">= 1.8x", speedup >= 1.8,
+        targets.append(Target("T5", f"{sweep_label(key)}: pthreads 1 thread / 2 threads", format_ratio(speedup), ">= 1.8x", speedup >= 1.8,
                               f"1 thread: {format_seconds(medians['pthreads-1'])}; 2 threads: {format_seconds(medians['pthreads-2'])}"
                               + ("" if cpus >= 2 else " (only 1 CPU available)")))
     for key, medians in sweep.items():
         ratio = medians[f"threading-{top}"] / medians[f"pthreads-{top}"]
         # "Within 15%": the threading time differs from the pthreads time by at most 15% of the latter.
-        targets.append(Target("T5", f"{input_label(key)}: threading / pthreads, {top} threads", format_ratio(ratio), "0.85x-1.15x",
+        targets.append(Target("T5", f"{sweep_label(key)}: threading / pthreads, {top} threads", format_ratio(ratio), "0.85x-1.15x",
                               0.85 <= ratio <= 1.15,
                               f"threading: {format_seconds(medians[f'threading-{top}'])}; pthreads: {format_seconds(medians[f'pthreads-{top}'])}"))
 
@@ -342,7 +387,7 @@ def build_markdown(info: Dict[str, str], args: argparse.Namespace, inputs: List[
     header = ["input", "serial"] + [f"{mode} {k}" for mode in ("pthreads", "threading") for k in thread_counts]
     rows = []
     for key, medians in sweep.items():
-        row = [input_label(key), format_seconds(medians["serial"])]
+        row = [sweep_label(key), format_seconds(medians["serial"])]
         row += [f"{format_seconds(medians[f'{mode}-{k}'])} ({medians['serial'] / medians[f'{mode}-{k}']:.2f}x)"
                 for mode in ("pthreads", "threading") for k in thread_counts]
         rows.append(row)
@@ -428,7 +473,15 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     log("\n== threads (T5)")
     thread_counts = list(range(1, max(2, cpus) + 1))
+    # Issue 3's inputs (T3's and T4's), then issue 9's (E1's and E2's kinds at 10^7).
     sweep_inputs = [b for b in inputs if b.family in ("random31", "random64")]
+    if not args.quick:
+        for bench_input in thread_scaling_inputs():
+            expected[bench_input.key], input_problems = agreed_count(bench_input)
+            for problem in input_problems:
+                harness.warn(f"COUNT MISMATCH: {problem}")
+            problems += input_problems
+            sweep_inputs.append(bench_input)
     # Twice the calls: a thread-count ratio is the most sensitive to the host's
     # speed drifting over seconds (another VM, clock boost), and these calls are short.
     sweep, sweep_problems = thread_sweep(sweep_inputs, expected, thread_counts, 2 * args.repeats)
@@ -478,7 +531,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     report.plot_time_vs_n(args.out / f"{slug}-time-vs-n.png", title, inputs, method_list, all_results)
     if sweep:
         report.plot_threads(args.out / f"{slug}-threads.png", f"Thread scaling, {info['CPU model']}, {cpus} CPUs",
-                            sweep, thread_counts, input_label)
+                            sweep, thread_counts, sweep_label)
     markdown = build_markdown(info, args, inputs, method_list, all_results, expected, notes, targets, extras, sweep,
                               thread_counts, problems, started, time.perf_counter() - started_clock,
                               load_note, slug)
