@@ -686,14 +686,16 @@ static int rows_call_run(const struct element_ops *ops, enum next_kind kind, con
          * row by row by the segmented sieve, each checked to be a run, as
          * fast as the flat count. */
         plan_look_at_first_chunk(&facts, ops, a, plan.chunk, kernels);
-        if (plan_make(&facts).path == PLAN_RUNS) {
+        struct plan runs_plan = plan_make(&facts);
+        if (runs_plan.path == PLAN_RUNS) {
             struct segsieve_options options = {0};
             options.width_hint = (uint64_t)n;
             int status = segsieve_context_create(facts.last_value, &options, cancel, &c.runs);
             if (status != PRIMES_OK)
                 return status;
             c.first = facts.first_min;
-            c.piece = plan.chunk < n ? plan.chunk : n;
+            /* the flat count's pieces (the range plan's), not the chunks */
+            c.piece = runs_plan.chunk < n ? runs_plan.chunk : n;
             c.run_workers = PRIMES_CALLOC((size_t)plan.threads, sizeof *c.run_workers);
         }
     }
