@@ -946,6 +946,7 @@ static void classify_batch_u32(const uint32_t *v, const uint32_t *where, size_t 
      * vector stored past the last one. */
     uint32_t cand[BATCH + 16], cand_at[BATCH + 16];
     size_t n_cand = 0;
+    __mmask16 any_small = 0;
     if (!where)
         memset(res + first, 0, count);
     for (size_t k = 0; k < count; k += 16) {
@@ -967,19 +968,22 @@ static void classify_batch_u32(const uint32_t *v, const uint32_t *where, size_t 
             }
             valid = (__mmask16)((1u << (count - k)) - 1);
         }
-        __mmask16 large = valid & _mm512_cmpge_epu32_mask(x, _mm512_set1_epi32((int)SMALL_LIMIT));
+        __mmask16 large = _mm512_mask_cmpge_epu32_mask(valid, x, _mm512_set1_epi32((int)SMALL_LIMIT));
         /* Values below 2^16 (rare in random input; dense ones are sieved by
-         * the engines) from the bit table. */
-        for (unsigned small = (unsigned)(valid & ~large); small; small &= small - 1) {
-            unsigned j = (unsigned)__builtin_ctz(small);
-            res[where ? where[k + j] : first + k + j] = (uint8_t)small_table_is_prime(v[k + j]);
-        }
+         * the engines) from the bit table, after this loop: here only the
+         * note that a vector had some (no mask-to-register round trip and
+         * no branch in the loop). */
+        any_small |= (__mmask16)(valid & ~large);
         __mmask16 odd = _mm512_test_epi32_mask(x, _mm512_set1_epi32(1));
         __mmask16 alive = no_factor32(x, large & odd, 0, AVX512_TRIAL_PRIMES_32);
         _mm512_storeu_si512((void *)(cand + n_cand), _mm512_maskz_compress_epi32(alive, x));
         _mm512_storeu_si512((void *)(cand_at + n_cand), _mm512_maskz_compress_epi32(alive, at));
         n_cand += (size_t)__builtin_popcount(alive);
     }
+    if (any_small)
+        for (size_t k = 0; k < count; k++)
+            if (v[k] < SMALL_LIMIT)
+                res[where ? where[k] : first + k] = (uint8_t)small_table_is_prime(v[k]);
     /* The survivors (about 16% of random input; 11% after the second stage)
      * into the queues by s:
      * n = 3 mod 4 (s = 1), n = 5 mod 8 (s = 2), n = 1 mod 8.  The second
