@@ -64,7 +64,7 @@ SAMPLE_SEED_THREADS = 5
 THREAD_SCALING_N = 10**7
 # The thread sweep's calls per method: this many times --repeats (thread-count
 # ratios are the most sensitive to the host's drift).
-SWEEP_CALLS_PER_REPEAT = 4
+SWEEP_CALLS_PER_REPEAT = 8
 # Values of each such input checked against primes.reference (pure Python).
 THREAD_INPUT_SAMPLE = 20_000
 
