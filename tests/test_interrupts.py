@@ -2,8 +2,8 @@
 """Ctrl-C during a long call: KeyboardInterrupt, no thread left, later calls right.
 
 Each mode runs in a child process (tests/scripts/interrupt_latency.py) that
-counts primes in 10^7 primes just below 2^64 (seconds of work) and is sent
-SIGINT half a second in.  The latency is printed, not asserted (no timing
+counts primes in 10^7 primes just below 2^64 (half a second to seconds a call),
+call after call, and is sent SIGINT half a second in.  The latency is printed, not asserted (no timing
 assertions in the suite); `python tests/scripts/interrupt_latency.py` checks
 it against 200 ms.
 """
