@@ -6,8 +6,9 @@ Usage: python tests/scripts/interrupt_latency.py [--seconds-before 0.5] [--workl
 For each mode, a child process starts counting primes in a 10^7-element array
 of primes just below 2^64 (the slowest input: each element takes the full
 Baillie-PSW test; half a second to seconds a call), call after call,
-receives SIGINT after a delay, and reports the time from the signal to its KeyboardInterrupt handler,
-then checks that no thread is left running and that a later call is right.
+receives SIGINT after a delay, and reports the time from the signal to its
+KeyboardInterrupt handler, then checks that no thread is left running and
+that a later call is right.
 The parent prints one line per mode and exits non-zero on any failure or a
 latency above --limit-ms (default 200).  The workload "range" counts
 ``range(10**13)`` instead (the segmented sieve, minutes of work), and
