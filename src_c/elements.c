@@ -30,6 +30,7 @@
 #include "elements.template.c"
 
 #define ELEMENT_NAME int64
+#define ELEMENT_NARROW narrow_i64
 #define ELEMENT_TYPE int64_t
 #define ELEMENT_UTYPE uint64_t
 #define ELEMENT_SWAPPED 0
@@ -42,6 +43,7 @@
 #include "elements.template.c"
 
 #define ELEMENT_NAME uint64
+#define ELEMENT_NARROW narrow_u64
 #define ELEMENT_TYPE uint64_t
 #define ELEMENT_UTYPE uint64_t
 #define ELEMENT_SWAPPED 0

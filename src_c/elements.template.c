@@ -14,6 +14,8 @@
  *   ELEMENT_BYTESWAP     the kernel of the same width that swaps bytes: byteswap_u32 or byteswap_u64
  *   ELEMENT_SWAPPED      1 if the array's elements are in the other byte order
  *                        (a NumPy '>i4' array on a little-endian machine), else 0
+ *   ELEMENT_NARROW       for 64-bit elements in this machine's byte order only: the
+ *                        pass that narrows them to 32 bits, narrow_u64 or narrow_i64
  * Each inclusion defines static functions <name>_<ELEMENT_NAME> and the table
  * element_ops_<ELEMENT_NAME> (elements.h documents each function), then
  * undefines those macros.  There is no include guard on purpose.  Compiler
@@ -41,6 +43,23 @@ static inline uint64_t EL(value)(ELEMENT_TYPE x)
     return x < 0 ? UINT64_C(0) : (uint64_t)x;
 #else
     return (uint64_t)x;
+#endif
+}
+
+/* The value of an element as the test kernels get it: a negative one as
+ * 2^w - 2 for the kernel's width w, an even number above every small-value
+ * table, which each kernel rejects at its first step (as 0, negatives took
+ * the small values' path one lane at a time: 10^6 int64 in [-2^31, 2^31)
+ * cost 3.9x as much as the same count of values in [0, 2^31)). */
+static inline ELEMENT_KERNEL_TYPE EL(kernel_value)(ELEMENT_TYPE x)
+{
+#if ELEMENT_SIGNED
+    /* with a mask, not a conditional, which GCC made a branch: mispredicted
+     * on every other element of data with random signs (2.6x the time) */
+    ELEMENT_KERNEL_TYPE negative = (ELEMENT_KERNEL_TYPE)0 - (ELEMENT_KERNEL_TYPE)(x < 0);
+    return ((ELEMENT_KERNEL_TYPE)x & (ELEMENT_KERNEL_TYPE)~negative) | (negative & (ELEMENT_KERNEL_TYPE)-2);
+#else
+    return (ELEMENT_KERNEL_TYPE)x;
 #endif
 }
 
@@ -137,21 +156,56 @@ static uint64_t EL(test)(const void *array, uint8_t *out, size_t lo, size_t hi,
     /* Elements per kernel call: as many as the buffers below hold in
      * KERNEL_CALL_STACK_BYTES (config.h), a multiple of 64. */
     enum {
-        BYTES_PER_ELEMENT = 1 + ((ELEMENT_SIGNED || ELEMENT_SWAPPED) ? sizeof(ELEMENT_KERNEL_TYPE) : 0)
+        BYTES_PER_ELEMENT = 1
+#ifdef ELEMENT_NARROW
+                            + (ELEMENT_SIGNED ? sizeof(ELEMENT_KERNEL_TYPE) : sizeof(uint32_t)),
+#else
+                            + ((ELEMENT_SIGNED || ELEMENT_SWAPPED) ? sizeof(ELEMENT_KERNEL_TYPE) : 0)
                             + (sizeof(ELEMENT_KERNEL_TYPE) == 8 ? sizeof(uint32_t) : 0),
+#endif
         BY_STACK = KERNEL_CALL_STACK_BYTES / BYTES_PER_ELEMENT / 64 * 64,
         CALL = BY_STACK < KERNEL_CALL_MAX_ELEMENTS ? BY_STACK : KERNEL_CALL_MAX_ELEMENTS
     };
     uint8_t result[CALL];
+    uint64_t count = 0;
+#ifdef ELEMENT_NARROW
+    /* 64-bit elements in this machine's byte order.  A block whose values all
+     * lie below 2^32 (int64 data of 32-bit numbers: NumPy's default integer)
+     * takes the 32-bit kernel, which costs 40% less than the 64-bit one
+     * sorting them out value by value, narrowed by the level's pass
+     * (passes.h).  That pass is tried only when the block's first value
+     * suggests it: random uint64 was 4% slower with a pass of its own over
+     * memory on every block.  Other blocks go to the 64-bit kernel: unsigned
+     * ones from the array itself, signed ones through a copy of their
+     * kernel values (EL(kernel_value)), in the same buffer. */
+    union {
+        uint32_t narrow[CALL];
+#if ELEMENT_SIGNED
+        ELEMENT_KERNEL_TYPE values[CALL];
+#endif
+    } buffer;
+    for (size_t start = lo; start < hi; start += CALL) {
+        size_t m = hi - start < CALL ? hi - start : CALL;
+        uint8_t *res = out ? out + start : result;
+        if (EL(value)(a[start]) >> 31 >> 1 == 0 && kernels->ELEMENT_NARROW(a + start, m, buffer.narrow) == 0) {
+            kernels->classify_u32(buffer.narrow, m, res);
+        } else {
+#if ELEMENT_SIGNED
+            for (size_t k = 0; k < m; k++)
+                buffer.values[k] = EL(kernel_value)(a[start + k]);
+            kernels->ELEMENT_KERNEL(buffer.values, m, res);
+#else
+            kernels->ELEMENT_KERNEL(a + start, m, res);
+#endif
+        }
+        count += elements_ones(res, m);
+    }
+#else
 #if ELEMENT_SIGNED || ELEMENT_SWAPPED
     ELEMENT_KERNEL_TYPE values[CALL];
 #endif
-    /* A block of 64-bit elements whose values all lie below 2^32 (int64 data
-     * of 32-bit numbers: NumPy's default integer) takes the 32-bit kernel,
-     * which costs 40% less than the 64-bit one sorting them out value by
-     * value. */
+    /* Swapped 64-bit blocks of values below 2^32 take the 32-bit kernel too. */
     uint32_t narrow[sizeof(ELEMENT_KERNEL_TYPE) == 8 ? CALL : 1];
-    uint64_t count = 0;
     for (size_t start = lo; start < hi; start += CALL) {
         size_t m = hi - start < CALL ? hi - start : CALL;
         ELEMENT_KERNEL_TYPE high = 0;
@@ -165,21 +219,22 @@ static uint64_t EL(test)(const void *array, uint8_t *out, size_t lo, size_t hi,
         }
         const ELEMENT_KERNEL_TYPE *v = values;
 #elif ELEMENT_SIGNED
-        /* negatives to 0, in a cache-resident buffer */
-        for (size_t k = 0; k < m; k++) {
-            values[k] = (ELEMENT_KERNEL_TYPE)EL(value)(a[start + k]);
-            high |= values[k];
+        /* (int32 here.)  A block with no negative value goes to the kernel
+         * from the array itself (the bits of a non-negative int32 are those of
+         * the uint32), one read of the signs instead of a copy; another block
+         * through a copy of its kernel values (EL(kernel_value)), in a
+         * cache-resident buffer. */
+        ELEMENT_UTYPE signs = 0;
+        for (size_t k = 0; k < m; k++)
+            signs |= (ELEMENT_UTYPE)a[start + k];
+        const ELEMENT_KERNEL_TYPE *v = (const ELEMENT_KERNEL_TYPE *)(const void *)(a + start);
+        if (signs >> (8 * sizeof(ELEMENT_UTYPE) - 1)) {
+            for (size_t k = 0; k < m; k++)
+                values[k] = EL(kernel_value)(a[start + k]);
+            v = values;
         }
-        const ELEMENT_KERNEL_TYPE *v = values;
 #else
         const ELEMENT_KERNEL_TYPE *v = a + start; /* the kernel reads the array itself */
-        /* (A pass of its own over memory, paid only when the first value
-         * suggests it: random uint64 was 4% slower with it.) */
-        if (sizeof(ELEMENT_KERNEL_TYPE) == 8) {
-            high = v[0];
-            for (size_t k = 1; k < m && (uint64_t)high >> 31 >> 1 == 0; k++)
-                high |= v[k];
-        }
 #endif
         uint8_t *res = out ? out + start : result;
         if (sizeof(ELEMENT_KERNEL_TYPE) == 8 && (uint64_t)high >> 31 >> 1 == 0) {
@@ -191,6 +246,7 @@ static uint64_t EL(test)(const void *array, uint8_t *out, size_t lo, size_t hi,
         }
         count += elements_ones(res, m);
     }
+#endif
     return count;
 }
 
@@ -399,3 +455,4 @@ const struct element_ops EL(element_ops) = {
 #undef ELEMENT_SWAPPED
 #undef ELEMENT_BYTESWAP
 #undef ELEMENT_RUN_MISMATCH
+#undef ELEMENT_NARROW

@@ -1326,6 +1326,8 @@ const struct test_kernels test_kernels_avx512 = {
     .byteswap_u64 = byteswap_u64,
     .run_mismatch_u32 = run_mismatch_u32,
     .run_mismatch_u64 = run_mismatch_u64,
+    .narrow_u64 = narrow_u64,
+    .narrow_i64 = narrow_i64,
 };
 
 #else

@@ -38,6 +38,11 @@ typedef void byteswap_u64_fn(const uint64_t *src, uint64_t *dst, size_t count);
  * is the run first, first + 1, ... (passes.h). */
 typedef uint32_t run_mismatch_u32_fn(const uint32_t *v, size_t count, uint32_t first);
 typedef uint64_t run_mismatch_u64_fn(const uint64_t *v, size_t count, uint64_t first);
+/* v[k] as 32 bits into out[k], 0 <= k < count (narrow_i64: a negative v[k]
+ * as 2^32 - 2, even and so not prime); the OR of those values' high halves,
+ * 0 exactly when every one is below 2^32. */
+typedef uint32_t narrow_u64_fn(const uint64_t *v, size_t count, uint32_t *out);
+typedef uint32_t narrow_i64_fn(const int64_t *v, size_t count, uint32_t *out);
 
 /* One level's kernels. */
 struct test_kernels {
@@ -51,6 +56,8 @@ struct test_kernels {
     byteswap_u64_fn *byteswap_u64;
     run_mismatch_u32_fn *run_mismatch_u32;
     run_mismatch_u64_fn *run_mismatch_u64;
+    narrow_u64_fn *narrow_u64;
+    narrow_i64_fn *narrow_i64;
 };
 
 /* test_baseline.c: trial division, then one strong test to base 2 plus a table

@@ -97,13 +97,15 @@ def test_kernels_match_the_baseline_on_a_sample(kernel_check_quick, level):
 def test_pass_kernels_match_c(kernel_check_quick, level):
     # The passes of passes.h, compiled per level: the planner's least and greatest
     # (signed and unsigned, every count 1..70 at every alignment) against C's order,
-    # the byte swaps of non-native arrays against the compiler's bswap, and the
-    # check of arrays taken for np.arange against the differences written out.
+    # the byte swaps of non-native arrays against the compiler's bswap, the
+    # check of arrays taken for np.arange against the differences written out,
+    # and the narrowing of 64-bit values to the 32-bit kernel against its definition.
     if level != "baseline":
         level_checked(kernel_check_quick, level)
     assert f"extremes {level}: checked" in kernel_check_quick
     assert f"byteswap {level}: checked" in kernel_check_quick
     assert f"run_mismatch {level}: checked" in kernel_check_quick
+    assert f"narrow {level}: checked" in kernel_check_quick
     checks_passed(kernel_check_quick, "kernels", 100)
 
 

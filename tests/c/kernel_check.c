@@ -22,7 +22,8 @@
  * quick also checks each level's extremes_u32 and extremes_u64 against C's
  * own order (check_extremes), its byteswap_u32 and byteswap_u64 against the
  * compiler's bswap (check_byteswap), its run_mismatch_u32 and run_mismatch_u64
- * against an OR of the differences written out (check_run_mismatch), and
+ * against an OR of the differences written out (check_run_mismatch), its
+ * narrow_u64 and narrow_i64 against their definition (check_narrow), and
  * Selfridge's D of the strong Lucas test (selfridge_d_baseline,
  * from residue tables) against a search by the definition on about 2^17 values.
  * A level the CPU or build lacks prints "level <name>: skipped (...)".  Last
@@ -387,6 +388,61 @@ static void check_run_mismatch(const struct test_kernels *k)
     printf("run_mismatch %s: checked\n", k->name);
 }
 
+/* A level's narrow_u64 and narrow_i64 (64-bit values to the 32-bit kernel)
+ * against the definition written out: every count 0 .. 70 at every
+ * alignment, values below 2^32 (up to 2^32 - 1), then with one element at
+ * 2^32, at a random value above, or (as int64) at a random negative value,
+ * INT64_MIN or -1, first, last or in the middle; the OR of the high halves
+ * must match always, out[] where it is 0 (a negative int64 as 2^32 - 2), and
+ * nothing is written past the end. */
+static void check_narrow(const struct test_kernels *k)
+{
+    static uint32_t out[BLOCK + 16];
+    uint64_t state = UINT64_C(0x9E3779B97F4A7C15);
+    for (size_t count = 0; count <= 70; count++) {
+        for (size_t offset = 0; offset < 16; offset++) {
+            for (int shape = 0; shape < 16; shape++) {
+                uint64_t *a = v64 + offset;
+                for (size_t i = 0; i < count; i++)
+                    a[i] = shape == 1 ? UINT64_C(0xffffffff) - i % 3 : xorshift(&state) >> 32;
+                if (shape >= 2 && count > 0) {
+                    size_t at = shape % 3 == 0 ? 0 : shape % 3 == 1 ? count - 1 : count / 2;
+                    uint64_t r = xorshift(&state);
+                    static const uint64_t odd[6] = {UINT64_C(1) << 32, 0, 0, UINT64_C(1) << 63,
+                                                    UINT64_MAX, UINT64_C(0x8000000000000001)};
+                    int kind = (shape - 2) % 6;
+                    a[at] = kind == 1 ? r >> 1 | UINT64_C(1) << 32 : kind == 2 ? r | UINT64_C(1) << 63 : odd[kind];
+                }
+                uint32_t want_u = 0, want_i = 0;
+                for (size_t i = 0; i < count; i++) {
+                    want_u |= (uint32_t)(a[i] >> 32);
+                    want_i |= (int64_t)a[i] < 0 ? 0 : (uint32_t)(a[i] >> 32); /* 2^32 - 2: high half 0 */
+                }
+                for (int is_signed = 0; is_signed < 2; is_signed++) {
+                    for (size_t i = 0; i < count + 16; i++)
+                        out[i] = 0xa5a5a5a5u;
+                    uint32_t high = is_signed ? k->narrow_i64((const int64_t *)(const void *)a, count, out)
+                                              : k->narrow_u64(a, count, out);
+                    CHECK(high == (is_signed ? want_i : want_u));
+                    int ok = 1;
+                    if (high == 0)
+                        for (size_t i = 0; i < count; i++)
+                            ok &= out[i] == (is_signed && (int64_t)a[i] < 0 ? UINT32_C(0xfffffffe) : (uint32_t)a[i]);
+                    for (size_t i = count; i < count + 16; i++)
+                        ok &= out[i] == 0xa5a5a5a5u;
+                    CHECK(ok);
+                }
+                /* the definition itself: a high half is set exactly where a shape put
+                 * a value of 2^32 or more, and for int64 only where that value is positive */
+                int odd_one = count > 0 && shape >= 2, kind = (shape - 2) % 6;
+                CHECK((want_u != 0) == odd_one);
+                CHECK((want_i != 0) == (odd_one && (kind == 0 || kind == 1)));
+            }
+        }
+    }
+    printf("narrow %s: checked\n", k->name);
+}
+
 static void exhaustive(void)
 {
     primes_base = primes_level = 0;
@@ -406,6 +462,7 @@ int main(int argc, char **argv)
         check_extremes(&test_kernels_baseline);
         check_byteswap(&test_kernels_baseline);
         check_run_mismatch(&test_kernels_baseline);
+        check_narrow(&test_kernels_baseline);
     }
     static const char *const names[] = {"baseline", "avx2", "avx512"};
     for (int level = PRIMES_CPU_BASELINE + 1; level <= PRIMES_CPU_BEST; level++) {
@@ -423,6 +480,7 @@ int main(int argc, char **argv)
             check_extremes(kernels);
             check_byteswap(kernels);
             check_run_mismatch(kernels);
+            check_narrow(kernels);
         }
         printf("level %s: checked\n", kernels->name);
     }
