@@ -211,11 +211,14 @@ static uint64_t EL(test)(const void *array, uint8_t *out, size_t lo, size_t hi,
         ELEMENT_KERNEL_TYPE high = 0;
 #if ELEMENT_SWAPPED
         /* the byte order made this machine's (the level's vector shuffle),
-         * then negatives to 0, in a cache-resident buffer */
+         * then the kernel values (EL(kernel_value)), in a cache-resident
+         * buffer; the high halves are those of EL(value), so that a negative
+         * one leaves the block narrow (2^64 - 2 narrows to 2^32 - 2) */
         kernels->ELEMENT_BYTESWAP((const ELEMENT_UTYPE *)(const void *)(a + start), values, m);
         for (size_t k = 0; k < m; k++) {
-            values[k] = (ELEMENT_KERNEL_TYPE)EL(value)((ELEMENT_TYPE)values[k]);
-            high |= values[k];
+            ELEMENT_TYPE x = (ELEMENT_TYPE)values[k];
+            values[k] = EL(kernel_value)(x);
+            high |= (ELEMENT_KERNEL_TYPE)EL(value)(x);
         }
         const ELEMENT_KERNEL_TYPE *v = values;
 #elif ELEMENT_SIGNED
